@@ -1,0 +1,47 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from apps.catalog.models import Product
+from apps.catalog.selectors import SORTS
+
+SORT_CHOICES = [
+    ("popular", _("Most popular")),
+    ("sales", _("Best selling")),
+    ("price", _("Price: low to high")),
+    ("-price", _("Price: high to low")),
+    ("newest", _("Newest")),
+]
+
+
+class ProductFilter(django_filters.FilterSet):
+    """The listing's filters. A malformed value is ignored (and reported), never an error."""
+
+    series = django_filters.CharFilter(field_name="series__slug", label=_("Series"))
+    category = django_filters.CharFilter(method="filter_category", label=_("Category"))
+    price_min = django_filters.NumberFilter(
+        field_name="min_price", lookup_expr="gte", label=_("Lowest price"), min_value=0
+    )
+    price_max = django_filters.NumberFilter(
+        field_name="min_price", lookup_expr="lte", label=_("Highest price"), min_value=0
+    )
+    in_stock = django_filters.BooleanFilter(
+        method="filter_in_stock", label=_("In stock only"), widget=forms.CheckboxInput
+    )
+    sort = django_filters.ChoiceFilter(
+        choices=SORT_CHOICES, method="filter_sort", label=_("Sort by"), empty_label=None
+    )
+
+    class Meta:
+        model = Product
+        fields: list[str] = []
+
+    def filter_category(self, queryset, name, value):
+        return queryset.filter(Q(category__slug=value) | Q(category__parent__slug=value))
+
+    def filter_in_stock(self, queryset, name, value):
+        return queryset.filter(total_stock__gt=0) if value else queryset
+
+    def filter_sort(self, queryset, name, value):
+        return queryset.order_by(*SORTS[value])

@@ -1,0 +1,257 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from apps.core.models import TimeStampedModel
+
+
+def translated(*names: str) -> list[str]:
+    """The per-language columns modeltranslation adds for these fields."""
+    codes = [code.replace("-", "_") for code, _name in settings.LANGUAGES]
+    return [f"{name}_{code}" for name in names for code in codes]
+
+
+class SeoFields(models.Model):
+    seo_title = models.CharField(_("SEO title"), max_length=120, blank=True)
+    seo_keywords = models.CharField(_("SEO keywords"), max_length=255, blank=True)
+    seo_description = models.CharField(_("SEO description"), max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Series(SeoFields):
+    """A product line the brand sells (small home appliances, kitchenware)."""
+
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    tagline = models.CharField(_("tagline"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    sort_order = models.PositiveIntegerField(_("sort order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "id"]
+        verbose_name = _("series")
+        verbose_name_plural = _("series")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return f"{reverse('catalog:product_list')}?series={self.slug}"
+
+
+class Category(SeoFields):
+    """Categories form a two-level tree inside a series: top level, then sub-categories."""
+
+    series = models.ForeignKey(
+        Series, on_delete=models.PROTECT, related_name="categories", verbose_name=_("series")
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent category"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    sort_order = models.PositiveIntegerField(_("sort order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "id"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:category", kwargs={"slug": self.slug})
+
+
+class Product(SeoFields, TimeStampedModel):
+    series = models.ForeignKey(
+        Series, on_delete=models.PROTECT, related_name="products", verbose_name=_("series")
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="products", verbose_name=_("category")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    subtitle = models.CharField(_("subtitle"), max_length=255, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    keywords = models.CharField(
+        _("search keywords"),
+        max_length=255,
+        blank=True,
+        help_text=_("Extra words shoppers may search for, separated by spaces or commas."),
+    )
+    is_published = models.BooleanField(_("published"), default=False, db_index=True)
+    is_hero = models.BooleanField(_("hero product"), default=False)
+    sales_count = models.PositiveIntegerField(_("units sold"), default=0)
+    popularity = models.PositiveIntegerField(_("popularity"), default=0)
+    # Summaries of the SKUs, kept by catalog.services.product_refresh_summary so that
+    # listings filter and sort on one table without aggregating SKUs.
+    min_price = models.DecimalField(_("lowest price"), max_digits=12, decimal_places=2, default=0)
+    max_price = models.DecimalField(_("highest price"), max_digits=12, decimal_places=2, default=0)
+    total_stock = models.PositiveIntegerField(_("stock of all SKUs"), default=0)
+    # Jieba-segmented, lower-cased words of names, keywords, descriptions and SKU codes.
+    search_text = models.TextField(_("search words"), blank=True, editable=False)
+
+    # Audit of operators' changes (publishing, prices). Translated copies of the texts are
+    # added by modeltranslation after the history model exists, so they are left out.
+    history = HistoricalRecords(
+        excluded_fields=[
+            "search_text",
+            "popularity",
+            "sales_count",
+            *translated("name", "subtitle", "description", "keywords"),
+            *translated("seo_title", "seo_keywords", "seo_description"),
+        ]
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        indexes = [
+            models.Index(
+                fields=["-popularity", "-id"],
+                name="product_popular",
+                condition=Q(is_published=True),
+            ),
+            models.Index(
+                fields=["-sales_count", "-id"], name="product_sales", condition=Q(is_published=True)
+            ),
+            models.Index(
+                fields=["min_price", "id"], name="product_price", condition=Q(is_published=True)
+            ),
+            models.Index(
+                fields=["-created_at", "-id"], name="product_newest", condition=Q(is_published=True)
+            ),
+            models.Index(fields=["category", "-popularity"], name="product_category_popular"),
+            models.Index(fields=["series", "-popularity"], name="product_series_popular"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:product_detail", kwargs={"slug": self.slug})
+
+    @property
+    def in_stock(self) -> bool:
+        return self.total_stock > 0
+
+    @property
+    def cover(self):
+        """The first image, from the prefetched list when the selector prefetched it."""
+        images = list(self.images.all())
+        return images[0] if images else None
+
+
+class Sku(TimeStampedModel):
+    """A variant the shopper picks (colour, capacity), with its own code, price and stock."""
+
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="skus", verbose_name=_("product")
+    )
+    code = models.CharField(_("SKU code"), max_length=64, unique=True)
+    options = models.CharField(
+        _("options"), max_length=200, help_text=_("For example: white / 1.5 L")
+    )
+    price = models.DecimalField(_("price"), max_digits=12, decimal_places=2)
+    stock = models.IntegerField(_("stock"), default=0)
+    low_stock_threshold = models.PositiveIntegerField(
+        _("low-stock threshold"), default=settings.SHOP_LOW_STOCK_THRESHOLD
+    )
+    is_active = models.BooleanField(_("on sale"), default=True)
+    sort_order = models.PositiveIntegerField(_("sort order"), default=0)
+
+    history = HistoricalRecords(excluded_fields=translated("options"))
+
+    class Meta:
+        ordering = ["sort_order", "id"]
+        verbose_name = _("SKU")
+        verbose_name_plural = _("SKUs")
+        constraints = [
+            models.CheckConstraint(condition=Q(stock__gte=0), name="sku_stock_not_negative"),
+            models.CheckConstraint(condition=Q(price__gt=0), name="sku_price_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product.name} · {self.options}" if self.options else self.code
+
+    @property
+    def is_low_stock(self) -> bool:
+        return self.stock < self.low_stock_threshold
+
+    @property
+    def stock_state(self) -> str:
+        if self.stock <= 0:
+            return "out"
+        return "low" if self.stock < 10 else "ok"
+
+
+def product_image_path(instance, filename: str) -> str:
+    import uuid
+
+    return f"products/{uuid.uuid4().hex}.jpg"
+
+
+class ProductImage(models.Model):
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="images", verbose_name=_("product")
+    )
+    image = models.ImageField(_("image"), upload_to=product_image_path)
+    alt = models.CharField(_("description for screen readers"), max_length=200, blank=True)
+    sort_order = models.PositiveIntegerField(_("sort order"), default=0)
+    # Thumbnails are made once when the image is saved (catalog.services), so pages never
+    # look them up while rendering.
+    card_thumbnail = models.CharField(max_length=255, blank=True, editable=False)
+    small_thumbnail = models.CharField(max_length=255, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["sort_order", "id"]
+        verbose_name = _("product image")
+        verbose_name_plural = _("product images")
+
+    def __str__(self) -> str:
+        return self.alt or self.image.name
+
+    @property
+    def card_url(self) -> str:
+        from django.core.files.storage import default_storage
+
+        return default_storage.url(self.card_thumbnail) if self.card_thumbnail else self.image.url
+
+    @property
+    def small_url(self) -> str:
+        from django.core.files.storage import default_storage
+
+        return default_storage.url(self.small_thumbnail) if self.small_thumbnail else self.card_url
+
+
+class ProductSpec(models.Model):
+    """One row of the specifications table (power, capacity, weight ...)."""
+
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="specs", verbose_name=_("product")
+    )
+    name = models.CharField(_("specification"), max_length=100)
+    value = models.CharField(_("value"), max_length=255)
+    sort_order = models.PositiveIntegerField(_("sort order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "id"]
+        verbose_name = _("specification")
+        verbose_name_plural = _("specifications")
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.value}"

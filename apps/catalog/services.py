@@ -1,0 +1,182 @@
+"""Every write to the catalog: summaries, search words, thumbnails, bulk changes, CSV import."""
+
+import logging
+from decimal import Decimal
+from io import BytesIO
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import Max, Min, Sum
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps
+
+from apps.catalog.models import Product, ProductImage, Sku
+from apps.catalog.search import document_for
+from apps.core import pagecache
+from apps.core.money import money
+
+logger = logging.getLogger(__name__)
+
+CARD_SIZE = (480, 480)
+SMALL_SIZE = (120, 120)
+MAX_IMAGE_PIXELS = 40_000_000
+
+
+class CatalogError(Exception):
+    """A catalog change refused, with a message for the operator."""
+
+
+def product_search_document(*, product: Product) -> str:
+    skus = list(product.skus.all())
+    names = [product.name_zh_hans or "", product.name_en or ""]
+    texts = [
+        product.subtitle_zh_hans or "",
+        product.subtitle_en or "",
+        product.keywords_zh_hans or "",
+        product.keywords_en or "",
+        product.description_zh_hans or "",
+        product.description_en or "",
+        product.category.name_zh_hans or "",
+        product.category.name_en or "",
+        *(sku.options_zh_hans or "" for sku in skus),
+        *(sku.options_en or "" for sku in skus),
+    ]
+    return document_for(names=names, texts=texts, codes=[sku.code for sku in skus])
+
+
+def product_refresh_summary(*, product: Product) -> Product:
+    """Recompute the product's price range, stock total and search words from its SKUs."""
+    summary = product.skus.filter(is_active=True).aggregate(
+        low=Min("price"), high=Max("price"), stock=Sum("stock")
+    )
+    product.min_price = summary["low"] or Decimal("0")
+    product.max_price = summary["high"] or Decimal("0")
+    product.total_stock = max(summary["stock"] or 0, 0)
+    product.search_text = product_search_document(product=product)
+    Product.objects.filter(pk=product.pk).update(
+        min_price=product.min_price,
+        max_price=product.max_price,
+        total_stock=product.total_stock,
+        search_text=product.search_text,
+    )
+    pagecache.bump_version("catalog")
+    return product
+
+
+def products_set_published(*, product_ids: list[int], published: bool) -> int:
+    """Publish or unpublish many products at once; returns how many changed."""
+    with transaction.atomic():
+        changed = (
+            Product.objects.filter(pk__in=product_ids)
+            .exclude(is_published=published)
+            .update(is_published=published)
+        )
+    pagecache.bump_version("catalog")
+    logger.info("catalog.published", extra={"count": changed, "published": published})
+    return changed
+
+
+def skus_change_price(*, sku_ids: list[int], percent: Decimal) -> int:
+    """Raise or lower the price of many SKUs by a percentage (-50 to +100), rounded to cents.
+    Each change is kept in the SKU's history."""
+    if not Decimal("-50") <= percent <= Decimal("100") or percent == 0:
+        raise CatalogError(_("The change must be between -50% and +100%, and not zero."))
+    factor = (Decimal("100") + percent) / Decimal("100")
+    with transaction.atomic():
+        skus = list(Sku.objects.select_for_update().filter(pk__in=sku_ids).order_by("pk"))
+        for sku in skus:
+            sku.price = max(money(sku.price * factor), Decimal("0.01"))
+            sku.save(update_fields=["price", "updated_at"])
+        for product in Product.objects.filter(skus__in=skus).distinct():
+            product_refresh_summary(product=product)
+    return len(skus)
+
+
+def _open_checked_image(data: bytes) -> Image.Image:
+    Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+    try:
+        image = Image.open(BytesIO(data))
+        if image.width * image.height > MAX_IMAGE_PIXELS:
+            raise CatalogError(_("The image has too many pixels."))
+        image.load()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise CatalogError(_("The image has too many pixels.")) from error
+    except OSError as error:
+        raise CatalogError(_("This file is not an image we can read.")) from error
+    return ImageOps.exif_transpose(image).convert("RGB")
+
+
+def _thumbnail(image: Image.Image, size: tuple[int, int]) -> ContentFile:
+    thumb = ImageOps.fit(image, size, method=Image.Resampling.LANCZOS)
+    buffer = BytesIO()
+    thumb.save(buffer, "JPEG", quality=82, optimize=True)
+    return ContentFile(buffer.getvalue())
+
+
+def product_image_make_thumbnails(*, product_image: ProductImage) -> ProductImage:
+    """Make the card and gallery thumbnails of an uploaded image once, at save time."""
+    product_image.image.open("rb")
+    data = product_image.image.read()
+    image = _open_checked_image(data)
+    stem = product_image.image.name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    card = default_storage.save(f"thumbs/{stem}-card.jpg", _thumbnail(image, CARD_SIZE))
+    small = default_storage.save(f"thumbs/{stem}-small.jpg", _thumbnail(image, SMALL_SIZE))
+    ProductImage.objects.filter(pk=product_image.pk).update(
+        card_thumbnail=card, small_thumbnail=small
+    )
+    product_image.card_thumbnail, product_image.small_thumbnail = card, small
+    pagecache.bump_version("catalog")
+    return product_image
+
+
+def product_image_create(
+    *, product: Product, data: bytes, alt: str = "", sort_order: int = 0
+) -> ProductImage:
+    """Store an uploaded image re-encoded as JPEG under a random name, with thumbnails."""
+    image = _open_checked_image(data)
+    buffer = BytesIO()
+    image.save(buffer, "JPEG", quality=88)
+    product_image = ProductImage(product=product, alt=alt, sort_order=sort_order)
+    product_image.image.save("upload.jpg", ContentFile(buffer.getvalue()), save=False)
+    product_image.save()
+    return product_image_make_thumbnails(product_image=product_image)
+
+
+COMPARE_SESSION_KEY = "compare"
+
+
+def compare_ids(*, session) -> list[int]:
+    return list(session.get(COMPARE_SESSION_KEY, []))
+
+
+def compare_add(*, session, product_id: str | int) -> Product:
+    """Put a published product in the shopper's comparison; at most SHOP_COMPARE_LIMIT."""
+    from django.conf import settings
+
+    try:
+        product = Product.objects.get(pk=int(product_id), is_published=True)
+    except (ValueError, TypeError, Product.DoesNotExist) as error:
+        raise CatalogError(_("That product is not available.")) from error
+    chosen = compare_ids(session=session)
+    if product.pk in chosen:
+        return product
+    if len(chosen) >= settings.SHOP_COMPARE_LIMIT:
+        raise CatalogError(
+            _("You can compare up to %(limit)d products. Remove one to add %(name)s.")
+            % {"limit": settings.SHOP_COMPARE_LIMIT, "name": product.name}
+        )
+    session[COMPARE_SESSION_KEY] = [*chosen, product.pk]
+    return product
+
+
+def compare_remove(*, session, product_id: str | int) -> None:
+    try:
+        product_id = int(product_id)
+    except (TypeError, ValueError):
+        return
+    session[COMPARE_SESSION_KEY] = [pk for pk in compare_ids(session=session) if pk != product_id]
+
+
+def compare_clear(*, session) -> None:
+    session.pop(COMPARE_SESSION_KEY, None)

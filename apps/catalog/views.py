@@ -1,0 +1,104 @@
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.catalog import selectors, services
+from apps.catalog.filters import ProductFilter
+from apps.catalog.search import MAX_QUERY_LENGTH
+from apps.core.pagecache import cache_anonymous_page
+from apps.core.pagination import page_of
+
+
+@cache_anonymous_page("catalog")
+def home(request):
+    return render(request, "catalog/home.html", selectors.home_sections())
+
+
+@cache_anonymous_page("catalog")
+def product_list(request, slug=None):
+    category = None
+    if slug is not None:
+        category = selectors.category_by_slug(slug)
+        if category is None:
+            raise Http404(_("No such category."))
+    products = ProductFilter(request.GET, queryset=selectors.product_list(category=category))
+    page = page_of(products.qs, request.GET.get("page"), settings.SHOP_PAGE_SIZE)
+    context = {
+        "category": category,
+        "filter": products,
+        "page": page,
+        "series_list": selectors.series_with_categories(),
+    }
+    return render(request, "catalog/product_list.html", context)
+
+
+@cache_anonymous_page("catalog")
+def product_detail(request, slug):
+    product = selectors.product_detail(slug=slug)
+    if product is None:
+        raise Http404(_("No such product."))
+    skus = list(product.skus.all())
+    chosen = next((sku for sku in skus if str(sku.pk) == request.GET.get("sku")), None)
+    context = {
+        "product": product,
+        "skus": skus,
+        "chosen_sku": chosen or next((sku for sku in skus if sku.stock > 0), None),
+        "related_products": selectors.related_products(product=product),
+    }
+    return render(request, "catalog/product_detail.html", context)
+
+
+@cache_anonymous_page("catalog")
+def search(request):
+    query = request.GET.get("q", "").strip()
+    results = selectors.product_search(query=query)
+    page = page_of(results, request.GET.get("page"), settings.SHOP_PAGE_SIZE)
+    context = {
+        "query": query[:MAX_QUERY_LENGTH],
+        "query_was_cut": len(query) > MAX_QUERY_LENGTH,
+        "page": page,
+    }
+    return render(request, "catalog/search.html", context)
+
+
+def compare(request):
+    products = selectors.compare_products(product_ids=services.compare_ids(session=request.session))
+    return render(request, "catalog/compare.html", {"products": products})
+
+
+def _back(request, fallback: str):
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(fallback)
+
+
+@require_POST
+def compare_add(request):
+    try:
+        product = services.compare_add(
+            session=request.session, product_id=request.POST.get("product", "")
+        )
+    except services.CatalogError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("%(name)s is in your comparison.") % {"name": product.name})
+    return _back(request, "catalog:compare")
+
+
+@require_POST
+def compare_remove(request):
+    services.compare_remove(session=request.session, product_id=request.POST.get("product", ""))
+    return _back(request, "catalog:compare")
+
+
+@require_POST
+def compare_clear(request):
+    services.compare_clear(session=request.session)
+    return redirect("catalog:compare")

@@ -1,0 +1,94 @@
+"""Whole-page caching for anonymous shoppers, correctly invalidated.
+
+A page is served from the cache only to a visitor without a session (so nothing personal can
+be on it). The CSRF token is punched out before storing and a fresh one put in when serving.
+Each cached page belongs to a *scope* (for example "catalog"); any change in that scope bumps
+its version number, which is part of the key, so stale pages are never served again.
+The cache never takes a page down: any cache error means "render normally" (fail open).
+"""
+
+import functools
+import hashlib
+import logging
+import re
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.translation import get_language
+
+logger = logging.getLogger(__name__)
+
+_TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]+"')
+_HOLE = b'name="csrfmiddlewaretoken" value="@@csrf@@"'
+_FILLED = b'name="csrfmiddlewaretoken" value="%s"'
+
+
+def _safe(call, default=None):
+    try:
+        return call()
+    except Exception:
+        logger.warning("pagecache.unavailable", exc_info=True)
+        return default
+
+
+def version(scope: str) -> int:
+    return _safe(lambda: cache.get_or_set(f"pagecache:v:{scope}", 1, None), 0) or 0
+
+
+def bump_version(scope: str) -> None:
+    """Forget every cached page of a scope (called by the services that change it)."""
+
+    def bump():
+        try:
+            cache.incr(f"pagecache:v:{scope}")
+        except ValueError:
+            cache.set(f"pagecache:v:{scope}", 2, None)
+
+    _safe(bump)
+
+
+def _cacheable(request) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and not getattr(request, "htmx", False)
+        and settings.PAGE_CACHE_SECONDS > 0
+    )
+
+
+def cache_anonymous_page(*scopes: str):
+    """Decorator for views whose page is the same for every visitor without a session."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not _cacheable(request):
+                return view(request, *args, **kwargs)
+            versions = ".".join(str(version(scope)) for scope in scopes)
+            path = hashlib.blake2b(request.get_full_path().encode(), digest_size=16).hexdigest()
+            key = f"pagecache:{get_language()}:{versions}:{path}"
+            cached = _safe(lambda: cache.get(key))
+            if cached is not None:
+                status, content_type, body = cached
+                if _HOLE in body:
+                    body = body.replace(_HOLE, _FILLED % get_token(request).encode())
+                response = HttpResponse(body, status=status, content_type=content_type)
+                response["X-Page-Cache"] = "hit"
+                return response
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200 and not response.cookies.get(
+                settings.SESSION_COOKIE_NAME
+            ):
+                if hasattr(response, "render"):
+                    response.render()
+                body = _TOKEN.sub(_HOLE, response.content)
+                entry = (response.status_code, response["Content-Type"], body)
+                _safe(lambda: cache.set(key, entry, settings.PAGE_CACHE_SECONDS))
+                response["X-Page-Cache"] = "miss"
+            return response
+
+        return wrapper
+
+    return decorator

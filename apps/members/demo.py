@@ -1,0 +1,2 @@
+def load_members() -> int:
+    return 0

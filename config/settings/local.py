@@ -1,0 +1,6 @@
+"""Embedded defaults for a developer machine: SQLite, in-process tasks, console email."""
+
+from config.settings.base import *  # noqa: F403
+from config.settings.base import env
+
+DEBUG = env.bool("DEBUG", default=True)

@@ -1,0 +1,28 @@
+"""Test settings: the same database and Redis as the app reads (DATABASE_URL, REDIS_URL)."""
+
+import os
+
+from config.settings.base import *  # noqa: F403
+from config.settings.base import BASE_DIR
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CELERY_TASK_ALWAYS_EAGER = True
+MEDIA_ROOT = BASE_DIR / ".test-media" / os.environ.get("PYTEST_XDIST_WORKER", "main")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# Each pytest-xdist worker gets its own Redis database, so clearing the cache in one test
+# never disturbs another worker's.
+if REDIS_URL:  # noqa: F405
+    from config.settings.base import CACHES
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    _db = 1 + int(worker or 0) % 15
+    _base = REDIS_URL.rsplit("/", 1)[0] if REDIS_URL.count("/") > 2 else REDIS_URL  # noqa: F405
+    REDIS_URL = f"{_base}/{_db}"
+    CACHES["default"]["LOCATION"] = REDIS_URL
+PAGE_CACHE_SECONDS = 60

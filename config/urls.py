@@ -1,0 +1,49 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+from django.views.static import serve
+
+from apps.catalog.sitemaps import CategorySitemap, ProductSitemap, StaticSitemap
+from apps.community.sitemaps import HelpPageSitemap
+from apps.core import health
+from apps.core import views as core_views
+
+sitemaps = {
+    "pages": StaticSitemap,
+    "help": HelpPageSitemap,
+    "categories": CategorySitemap,
+    "products": ProductSitemap,
+}
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("robots.txt", core_views.robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("admin/", admin.site.urls),
+]
+
+if core_views.bare_enabled():
+    urlpatterns.append(path("bench/bare", core_views.bare))
+
+urlpatterns += i18n_patterns(
+    path("accounts/", include("allauth.urls")),
+    path("members/", include("apps.members.urls")),
+    path("help/", include("apps.community.urls")),
+    path("", include("apps.catalog.urls")),
+    prefix_default_language=False,
+)
+
+if settings.DEBUG or getattr(settings, "SERVE_MEDIA", False):
+    urlpatterns.append(
+        path(
+            f"{settings.MEDIA_URL.strip('/')}/<path:path>",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    )
+
+handler403 = "apps.core.errors.permission_denied"
+handler404 = "apps.core.errors.page_not_found"
+handler500 = "apps.core.errors.server_error"

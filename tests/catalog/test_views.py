@@ -1,0 +1,202 @@
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from apps.catalog import services
+from tests.catalog.factories import (
+    CategoryFactory,
+    ProductFactory,
+    ProductImageFactory,
+    ProductSpecFactory,
+    SkuFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalog():
+    """Products in two categories of one series, with images and specs."""
+    kettles = CategoryFactory(slug="kettles", name_zh_hans="电水壶", name_en="Kettles")
+    cookers = CategoryFactory(
+        slug="cookers", series=kettles.series, name_zh_hans="电饭煲", name_en="Rice cookers"
+    )
+    cheap = ProductFactory(
+        category=kettles, name_zh_hans="快煮电水壶", name_en="Quick kettle", skus=[]
+    )
+    SkuFactory(product=cheap, price=Decimal("59.00"), stock=0, code="KT-100")
+    dear = ProductFactory(
+        category=cookers, name_zh_hans="智能电饭煲", name_en="Smart rice cooker", skus=[]
+    )
+    SkuFactory(product=dear, price=Decimal("399.00"), stock=12, code="RC-200")
+    for product in (cheap, dear):
+        services.product_refresh_summary(product=product)
+        ProductImageFactory(product=product)
+        ProductSpecFactory(product=product)
+    return {"cheap": cheap, "dear": dear, "kettles": kettles}
+
+
+def names(response) -> list[str]:
+    return [p.name for p in response.context["page"].object_list]
+
+
+def test_home_shows_series_and_new_arrivals(client, catalog):
+    response = client.get(reverse("catalog:home"))
+
+    assert response.status_code == 200
+    assert "智能电饭煲" in response.content.decode()
+
+
+def test_listing_filters_by_price_and_stock(client, catalog):
+    response = client.get(reverse("catalog:product_list"), {"price_min": "100", "in_stock": "true"})
+
+    assert names(response) == ["智能电饭煲"]
+
+
+def test_listing_sorts_by_price_both_ways(client, catalog):
+    up = client.get(reverse("catalog:product_list"), {"sort": "price"})
+    down = client.get(reverse("catalog:product_list"), {"sort": "-price"})
+
+    assert names(up) == ["快煮电水壶", "智能电饭煲"]
+    assert names(down) == ["智能电饭煲", "快煮电水壶"]
+
+
+def test_listing_ignores_malformed_filters_and_says_so(client, catalog):
+    response = client.get(
+        reverse("catalog:product_list"), {"price_min": "abc", "sort": "drop table", "page": "x"}
+    )
+
+    assert response.status_code == 200
+    assert len(names(response)) == 2
+    assert response.context["filter"].form.errors
+
+
+def test_category_page_lists_only_its_products(client, catalog):
+    response = client.get(reverse("catalog:category", kwargs={"slug": "kettles"}))
+
+    assert names(response) == ["快煮电水壶"]
+
+
+def test_unknown_category_and_product_are_404(client, catalog):
+    assert client.get("/category/nope/").status_code == 404
+    assert client.get("/product/nope/").status_code == 404
+
+
+def test_unpublished_product_is_not_shown(client, catalog):
+    services.products_set_published(product_ids=[catalog["dear"].pk], published=False)
+
+    assert client.get(catalog["dear"].get_absolute_url()).status_code == 404
+
+
+def test_detail_shows_chosen_sku_price_stock_and_specs(client, catalog):
+    response = client.get(catalog["dear"].get_absolute_url())
+
+    page = response.content.decode()
+    assert "¥399.00" in page
+    assert "RC-200" in page
+    assert "800 瓦" in page
+
+
+def test_detail_in_english_shows_english_content(client, catalog):
+    response = client.get("/en" + catalog["dear"].get_absolute_url())
+
+    page = response.content.decode()
+    assert "Smart rice cooker" in page
+    assert 'hreflang="zh-Hans"' in page
+
+
+@pytest.mark.parametrize("query", ["电饭煲", "饭煲", "smart", "RC-200", "rc200", "SMART RICE"])
+def test_search_finds_by_chinese_english_and_sku_code(client, catalog, query):
+    response = client.get(reverse("catalog:search"), {"q": query})
+
+    assert names(response) == ["智能电饭煲"]
+
+
+@pytest.mark.parametrize("query", ["", "   ", '"', "%", "😀😀", "a" * 2000, "'; drop table x; --"])
+def test_odd_searches_give_a_normal_page(client, catalog, query):
+    response = client.get(reverse("catalog:search"), {"q": query})
+
+    assert response.status_code == 200
+    assert names(response) == []
+
+
+def test_search_echo_is_escaped(client, catalog):
+    response = client.get(reverse("catalog:search"), {"q": "<script>alert(1)</script>"})
+
+    assert "<script>alert(1)</script>" not in response.content.decode()
+
+
+def test_compare_shows_products_side_by_side(client, catalog):
+    for product in (catalog["cheap"], catalog["dear"]):
+        client.post(reverse("catalog:compare_add"), {"product": product.pk})
+
+    response = client.get(reverse("catalog:compare"))
+
+    assert [p.name for p in response.context["products"]] == ["快煮电水壶", "智能电饭煲"]
+
+
+def test_fifth_product_in_compare_is_refused_with_a_reason(client):
+    products = ProductFactory.create_batch(5)
+    for product in products:
+        response = client.post(reverse("catalog:compare_add"), {"product": product.pk}, follow=True)
+
+    assert "4" in response.content.decode()
+    assert len(client.session["compare"]) == 4
+
+
+def test_compare_redirect_refuses_other_hosts(client, catalog):
+    response = client.post(
+        reverse("catalog:compare_add"),
+        {"product": catalog["dear"].pk, "next": "https://evil.example/"},
+    )
+
+    assert response["Location"] == reverse("catalog:compare")
+
+
+def test_anonymous_page_is_cached_and_invalidated_by_a_catalog_change(catalog):
+    client = Client()
+    url = reverse("catalog:product_list")
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    assert client.get(url)["X-Page-Cache"] == "hit"
+
+    SkuFactory(product=catalog["cheap"], price=Decimal("9.90"), stock=5)
+    services.product_refresh_summary(product=catalog["cheap"])
+
+    fresh = client.get(url)
+    assert fresh["X-Page-Cache"] == "miss"
+    assert "¥9.90" in fresh.content.decode()
+
+
+def test_cached_page_gets_a_fresh_working_csrf_token(catalog):
+    url = catalog["dear"].get_absolute_url()
+    Client().get(url)
+    shopper = Client(enforce_csrf_checks=True)
+
+    page = shopper.get(url)
+    token = page.content.decode().split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    response = shopper.post(
+        reverse("catalog:compare_add"),
+        {"product": catalog["dear"].pk, "csrfmiddlewaretoken": token},
+    )
+
+    assert page["X-Page-Cache"] == "hit"
+    assert response.status_code == 302
+    assert shopper.session["compare"] == [catalog["dear"].pk]
+
+
+def test_sitemap_and_robots(client, catalog):
+    sitemap = client.get("/sitemap.xml").content.decode()
+    robots = client.get("/robots.txt").content.decode()
+
+    assert catalog["dear"].get_absolute_url() in sitemap
+    assert "/en/product/" in sitemap
+    assert "Sitemap:" in robots
+
+
+def test_healthz_reports_database_status(client):
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json()["database"] == "ok"
