@@ -7,7 +7,8 @@ from io import BytesIO
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Max, Min, Sum
+from django.db.models import Max, Min, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
@@ -180,3 +181,18 @@ def compare_remove(*, session, product_id: str | int) -> None:
 
 def compare_clear(*, session) -> None:
     session.pop(COMPARE_SESSION_KEY, None)
+
+
+def products_refresh_stock(*, product_ids: list[int]) -> None:
+    """Recount the listing's stock total of these products from their active SKUs, in one
+    statement per product (called inside the order transaction, rows locked by id order)."""
+    on_sale = (
+        Sku.objects.filter(product=OuterRef("pk"), is_active=True)
+        .values("product")
+        .annotate(total=Sum("stock"))
+        .values("total")
+    )
+    for product_id in sorted(product_ids):
+        Product.objects.filter(pk=product_id).update(
+            total_stock=Coalesce(Subquery(on_sale), Value(0))
+        )

@@ -2,9 +2,11 @@ from django.conf import settings
 
 
 def shop(request):
-    """Values every page template needs: the shop's name and the compare tray size."""
-    compare_ids = request.session.get("compare", []) if hasattr(request, "session") else []
+    """Values every page needs, read from the session only (no query): shop name, compare and
+    cart counts."""
+    session = getattr(request, "session", {})
     return {
         "SHOP_NAME": settings.SHOP_NAME or settings.SHOP_NAME_DISPLAY,
-        "compare_count": len(compare_ids),
+        "compare_count": len(session.get("compare", [])),
+        "cart_count": session.get("cart_count", 0),
     }

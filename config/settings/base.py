@@ -1,6 +1,8 @@
 """Settings shared by every environment. Everything that differs between machines comes
 from the environment (see README.md for the table of variables)."""
 
+from decimal import Decimal
+
 from django.utils.translation import gettext_lazy as _
 
 from config.env import BASE_DIR, env
@@ -37,6 +39,8 @@ INSTALLED_APPS = [
     "apps.staff",
     "apps.catalog",
     "apps.community",
+    "apps.cart",
+    "apps.orders",
 ]
 
 MIDDLEWARE = [
@@ -227,3 +231,12 @@ BENCH_BARE_VIEW = env.bool("BENCH_BARE_VIEW", default=False)
 # Messages live in the session, so a visitor without a session sees no one else's messages
 # on a cached page.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+SHOP_COURIER_FEE = Decimal(env("SHOP_COURIER_FEE", default="12.00"))
+SHOP_FREE_SHIPPING_THRESHOLD = Decimal(env("SHOP_FREE_SHIPPING_THRESHOLD", default="199.00"))
+SHOP_UNPAID_ORDER_MINUTES = 30
+SHOP_RETURN_DAYS = 7
+SHOP_MAX_LINE_QUANTITY = 99
+PAYMENT_SIMULATOR_SECRET = env("PAYMENT_SIMULATOR_SECRET", default=SECRET_KEY)
+CELERY_BEAT_SCHEDULE = {
+    "expire-unpaid-orders": {"task": "apps.orders.tasks.orders_expire_unpaid", "schedule": 60.0},
+}

@@ -1,0 +1,146 @@
+"""Every write to carts: add, change quantity, remove, empty, merge at login."""
+
+import logging
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from apps.cart.models import Cart, CartLine
+from apps.catalog.models import Sku
+
+logger = logging.getLogger(__name__)
+
+SESSION_CART_ID = "cart_id"
+SESSION_CART_COUNT = "cart_count"
+
+
+class CartError(Exception):
+    """A cart change refused, with a message for the shopper."""
+
+
+def cart_for_request(request, *, create: bool = False) -> Cart | None:
+    """The member's cart, or the guest cart kept in the session."""
+    if request.user.is_authenticated:
+        if create:
+            return Cart.objects.get_or_create(member=request.user)[0]
+        return Cart.objects.filter(member=request.user).first()
+    cart_id = request.session.get(SESSION_CART_ID)
+    cart = Cart.objects.filter(pk=cart_id, member__isnull=True).first() if cart_id else None
+    if cart is None and create:
+        cart = Cart.objects.create()
+        request.session[SESSION_CART_ID] = cart.pk
+    return cart
+
+
+def _sku_for_sale(sku_id) -> Sku:
+    try:
+        sku = Sku.objects.select_related("product").get(pk=int(sku_id))
+    except (TypeError, ValueError, Sku.DoesNotExist) as error:
+        raise CartError(_("Please choose an option first.")) from error
+    if not sku.is_active or not sku.product.is_published:
+        raise CartError(_("This product is no longer sold."))
+    if sku.stock <= 0:
+        raise CartError(_("%(name)s is sold out.") % {"name": sku})
+    return sku
+
+
+def _parse_quantity(quantity) -> int:
+    try:
+        value = int(quantity)
+    except (TypeError, ValueError) as error:
+        raise CartError(_("Please enter a whole number.")) from error
+    if value < 0 or value > settings.SHOP_MAX_LINE_QUANTITY:
+        raise CartError(
+            _("The quantity must be between 0 and %(max)d.")
+            % {"max": settings.SHOP_MAX_LINE_QUANTITY}
+        )
+    return value
+
+
+def cart_add(*, cart: Cart, sku_id, quantity=1) -> tuple[CartLine, bool]:
+    """Add to the cart, never beyond stock; returns the line and whether it was capped."""
+    sku = _sku_for_sale(sku_id)
+    wanted = _parse_quantity(quantity)
+    if wanted == 0:
+        raise CartError(_("Please enter a quantity of at least 1."))
+    with transaction.atomic():
+        line = CartLine.objects.select_for_update().filter(cart=cart, sku=sku).first()
+        current = line.quantity if line else 0
+        new_quantity = min(current + wanted, sku.stock, settings.SHOP_MAX_LINE_QUANTITY)
+        capped = new_quantity < current + wanted
+        if line:
+            line.quantity, line.price_seen = new_quantity, sku.price
+            line.save(update_fields=["quantity", "price_seen"])
+        else:
+            line = CartLine.objects.create(
+                cart=cart, sku=sku, quantity=new_quantity, price_seen=sku.price
+            )
+        Cart.objects.filter(pk=cart.pk).update(updated_at=line.added_at)
+    return line, capped
+
+
+def cart_set_quantity(*, cart: Cart, sku_id, quantity) -> int:
+    """Set a line's quantity (0 removes it), capped by stock; returns the quantity kept."""
+    wanted = _parse_quantity(quantity)
+    line = CartLine.objects.select_related("sku").filter(cart=cart, sku_id=sku_id).first()
+    if line is None:
+        raise CartError(_("That item is no longer in your cart."))
+    if wanted == 0:
+        line.delete()
+        return 0
+    kept = max(min(wanted, line.sku.stock), 1) if line.sku.stock > 0 else wanted
+    line.quantity = kept
+    line.price_seen = line.sku.price
+    line.save(update_fields=["quantity", "price_seen"])
+    return kept
+
+
+def cart_remove(*, cart: Cart, sku_id) -> None:
+    CartLine.objects.filter(cart=cart, sku_id=sku_id).delete()
+
+
+def cart_clear(*, cart: Cart) -> None:
+    cart.lines.all().delete()
+
+
+def cart_merge(*, guest_cart: Cart, member) -> Cart:
+    """Move a guest cart into the member's cart at login: quantities add up, capped by stock."""
+    with transaction.atomic():
+        member_cart, _created = Cart.objects.get_or_create(member=member)
+        if guest_cart.pk == member_cart.pk:
+            return member_cart
+        for line in guest_cart.lines.select_related("sku"):
+            updated = CartLine.objects.filter(cart=member_cart, sku=line.sku).update(
+                quantity=F("quantity") + line.quantity
+            )
+            if not updated:
+                try:
+                    with transaction.atomic():
+                        CartLine.objects.create(
+                            cart=member_cart,
+                            sku=line.sku,
+                            quantity=line.quantity,
+                            price_seen=line.price_seen,
+                        )
+                except IntegrityError:
+                    logger.info("cart.merge_race", extra={"cart_id": member_cart.pk})
+        for line in member_cart.lines.select_related("sku"):
+            cap = max(min(line.sku.stock, settings.SHOP_MAX_LINE_QUANTITY), 1)
+            if line.quantity > cap:
+                line.quantity = cap
+                line.save(update_fields=["quantity"])
+        guest_cart.delete()
+    return member_cart
+
+
+def cart_item_count(*, cart: Cart | None) -> int:
+    if cart is None:
+        return 0
+    return sum(cart.lines.values_list("quantity", flat=True))
+
+
+def cart_remember_count(request, cart: Cart | None) -> None:
+    """Keep the header's item count in the session so pages show it without a query."""
+    request.session[SESSION_CART_COUNT] = cart_item_count(cart=cart)

@@ -1,0 +1,85 @@
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.cart import selectors, services
+
+
+def _respond(request):
+    """htmx requests get the cart fragment back; plain forms are redirected to the cart."""
+    if request.htmx:
+        return cart_detail(request, partial=True)
+    return redirect("cart:detail")
+
+
+def cart_detail(request, partial: bool = False):
+    cart = services.cart_for_request(request)
+    pricing = selectors.cart_pricing(cart=cart)
+    services.cart_remember_count(request, cart)
+    template = "cart/cart.html#cart-body" if partial else "cart/cart.html"
+    return render(request, template, {"pricing": pricing})
+
+
+@require_POST
+def cart_add(request):
+    cart = services.cart_for_request(request, create=True)
+    try:
+        line, capped = services.cart_add(
+            cart=cart, sku_id=request.POST.get("sku"), quantity=request.POST.get("quantity", 1)
+        )
+    except services.CartError as error:
+        messages.error(request, str(error))
+        return _back_to_product(request)
+    if capped:
+        messages.warning(
+            request,
+            _("Only %(stock)d of %(name)s are in stock; your cart holds that many.")
+            % {"stock": line.quantity, "name": line.sku},
+        )
+    else:
+        messages.success(request, _("%(name)s is in your cart.") % {"name": line.sku})
+    services.cart_remember_count(request, cart)
+    return redirect("cart:detail")
+
+
+def _back_to_product(request):
+    target = request.POST.get("product_url", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect("cart:detail")
+
+
+@require_POST
+def cart_update(request):
+    cart = services.cart_for_request(request)
+    if cart is not None:
+        try:
+            kept = services.cart_set_quantity(
+                cart=cart, sku_id=request.POST.get("sku"), quantity=request.POST.get("quantity")
+            )
+        except services.CartError as error:
+            messages.error(request, str(error))
+        else:
+            wanted = request.POST.get("quantity")
+            if str(kept) != str(wanted).strip():
+                messages.warning(request, _("The quantity was limited to the stock we have."))
+    return _respond(request)
+
+
+@require_POST
+def cart_remove(request):
+    cart = services.cart_for_request(request)
+    if cart is not None:
+        services.cart_remove(cart=cart, sku_id=request.POST.get("sku"))
+    return _respond(request)
+
+
+@require_POST
+def cart_clear(request):
+    cart = services.cart_for_request(request)
+    if cart is not None:
+        services.cart_clear(cart=cart)
+    messages.info(request, _("Your cart is empty now."))
+    return redirect("cart:detail")

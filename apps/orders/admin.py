@@ -1,0 +1,428 @@
+"""The operators' order desk: filters, review of customer notes, address corrections, pick
+lists, packing slips, shipping, cancelling, refunds. Every button calls a service."""
+
+from datetime import date
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from apps.members.validators import normalise_mobile
+from apps.orders import selectors, services
+from apps.orders.forms import ShipForm
+from apps.orders.models import Order, OrderEvent, OrderLine, Payment
+
+
+class HasNoteFilter(admin.SimpleListFilter):
+    title = gettext_lazy("customer note")
+    parameter_name = "has_note"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Has a note")), ("no", _("No note"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(customer_note="")
+        if self.value() == "no":
+            return queryset.filter(customer_note="")
+        return queryset
+
+
+class PaidFilter(admin.SimpleListFilter):
+    title = gettext_lazy("payment received")
+    parameter_name = "paid"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Paid")), ("no", _("Not paid"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(paid_at__isnull=self.value() == "no")
+        return queryset
+
+
+class OrderLineInline(admin.TabularInline):
+    model = OrderLine
+    extra = 0
+    can_delete = False
+    fields = [
+        "product_name",
+        "sku_options",
+        "sku_code",
+        "unit_price",
+        "quantity",
+        "line_total",
+        "refunded_quantity",
+        "refunded_amount",
+        "out_of_stock_notified_at",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class OrderEventInline(admin.TabularInline):
+    model = OrderEvent
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "kind", "from_status", "to_status", "actor", "note"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ContactCorrectionForm(forms.Form):
+    recipient_name = forms.CharField(label=gettext_lazy("Recipient"), max_length=50)
+    phone = forms.CharField(label=gettext_lazy("Mobile number"), max_length=20)
+    province = forms.CharField(label=gettext_lazy("Province"), max_length=50, required=False)
+    city = forms.CharField(label=gettext_lazy("City"), max_length=50, required=False)
+    district = forms.CharField(label=gettext_lazy("District"), max_length=50, required=False)
+    street = forms.CharField(label=gettext_lazy("Street address"), max_length=200, required=False)
+    postal_code = forms.CharField(label=gettext_lazy("Postal code"), max_length=10, required=False)
+
+    def clean_phone(self):
+        return normalise_mobile(self.cleaned_data["phone"])
+
+
+class RefundForm(forms.Form):
+    """One quantity field per order line; empty means nothing from that line."""
+
+    def __init__(self, *args, order: Order, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.order_lines = list(order.lines.all())
+        for line in self.order_lines:
+            remaining = line.quantity - line.refunded_quantity
+            self.fields[f"line_{line.pk}"] = forms.IntegerField(
+                label=str(line), min_value=0, max_value=remaining, initial=0, required=False
+            )
+
+    def quantities(self) -> dict[int, int]:
+        return {line.pk: self.cleaned_data.get(f"line_{line.pk}") or 0 for line in self.order_lines}
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    list_display = [
+        "number",
+        "created_at",
+        "status",
+        "payment_method",
+        "is_paid_display",
+        "shipping_method",
+        "total_amount",
+        "recipient_name",
+        "has_note",
+    ]
+    list_filter = [
+        "status",
+        PaidFilter,
+        "payment_method",
+        "shipping_method",
+        HasNoteFilter,
+        "invoice_requested",
+        ("created_at", admin.DateFieldListFilter),
+    ]
+    search_fields = ["number", "email", "phone", "recipient_name", "tracking_number"]
+    date_hierarchy = "created_at"
+    list_per_page = 50
+    inlines = [OrderLineInline, OrderEventInline]
+    actions = [
+        "cancel_orders",
+        "refund_orders",
+        "confirm_bank_transfer",
+        "start_picking",
+        "mark_delivered",
+        "print_packing_slips",
+    ]
+    readonly_fields = [field.name for field in Order._meta.fields if field.name != "id"]
+    fieldsets = [
+        (
+            None,
+            {"fields": ["number", "status", "created_at", "member", "email", "phone", "language"]},
+        ),
+        (
+            gettext_lazy("Delivery"),
+            {
+                "fields": [
+                    "shipping_method",
+                    "recipient_name",
+                    "province",
+                    "city",
+                    "district",
+                    "street",
+                    "postal_code",
+                    "carrier",
+                    "tracking_number",
+                    "shipped_at",
+                    "delivered_at",
+                ]
+            },
+        ),
+        (
+            gettext_lazy("Payment"),
+            {
+                "fields": [
+                    "payment_method",
+                    "paid_at",
+                    "expires_at",
+                    "subtotal_amount",
+                    "discount_amount",
+                    "shipping_amount",
+                    "total_amount",
+                    "refunded_amount",
+                ]
+            },
+        ),
+        (
+            gettext_lazy("Customer note and invoice"),
+            {"fields": ["customer_note", "invoice_requested", "invoice_title", "invoice_tax_id"]},
+        ),
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=gettext_lazy("paid"), boolean=True)
+    def is_paid_display(self, order):
+        return order.is_paid
+
+    @admin.display(description=gettext_lazy("note"), boolean=True)
+    def has_note(self, order):
+        return bool(order.customer_note)
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("pick-list/", wrap(self.pick_list_view), name="orders_order_pick_list"),
+            path("<int:order_id>/ship/", wrap(self.ship_view), name="orders_order_ship"),
+            path("<int:order_id>/contact/", wrap(self.contact_view), name="orders_order_contact"),
+            path("<int:order_id>/refund/", wrap(self.refund_view), name="orders_order_refund"),
+            path(
+                "<int:order_id>/out-of-stock/<int:line_id>/",
+                wrap(self.out_of_stock_view),
+                name="orders_order_out_of_stock",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        extra_context["order_tools"] = self._tools(request, int(object_id))
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _tools(self, request, order_id: int) -> list[tuple[str, str]]:
+        tools = []
+        if request.user.has_perm("orders.ship_order"):
+            tools.append((reverse("admin:orders_order_ship", args=[order_id]), _("Mark shipped")))
+        if request.user.has_perm("orders.change_order"):
+            tools.append(
+                (
+                    reverse("admin:orders_order_contact", args=[order_id]),
+                    _("Correct address or phone"),
+                )
+            )
+        if request.user.has_perm("orders.refund_order"):
+            tools.append((reverse("admin:orders_order_refund", args=[order_id]), _("Refund")))
+        return tools
+
+    def _require(self, request, permission: str) -> None:
+        if not request.user.has_perm(permission):
+            raise PermissionDenied
+
+    def _page(self, request, template, title, **context):
+        return TemplateResponse(
+            request,
+            template,
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": title,
+                **context,
+            },
+        )
+
+    def pick_list_view(self, request):
+        self._require(request, "orders.ship_order")
+        try:
+            day = date.fromisoformat(request.GET.get("day", ""))
+        except ValueError:
+            day = timezone.localdate()
+        data = selectors.pick_list_for_day(day=day)
+        return self._page(request, "admin/orders/pick_list.html", _("Pick list"), day=day, **data)
+
+    def ship_view(self, request, order_id):
+        self._require(request, "orders.ship_order")
+        order = get_object_or_404(Order, pk=order_id)
+        form = ShipForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.order_mark_shipped(order=order, actor=request.user, **form.cleaned_data)
+            except services.OrderError as error:
+                form.add_error(None, str(error))
+            else:
+                self.message_user(
+                    request,
+                    _("Order %(number)s marked shipped; the customer was emailed.")
+                    % {"number": order.number},
+                )
+                return redirect("admin:orders_order_change", order.pk)
+        return self._page(
+            request, "admin/orders/order_form.html", _("Mark shipped"), order=order, form=form
+        )
+
+    def contact_view(self, request, order_id):
+        self._require(request, "orders.change_order")
+        order = get_object_or_404(Order, pk=order_id)
+        initial = {field: getattr(order, field) for field in ContactCorrectionForm.base_fields}
+        form = ContactCorrectionForm(request.POST or None, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.order_correct_contact(order=order, actor=request.user, **form.cleaned_data)
+            except services.OrderError as error:
+                form.add_error(None, str(error))
+            else:
+                self.message_user(request, _("Address and phone saved; the change is logged."))
+                return redirect("admin:orders_order_change", order.pk)
+        return self._page(
+            request,
+            "admin/orders/order_form.html",
+            _("Correct address or phone"),
+            order=order,
+            form=form,
+        )
+
+    def refund_view(self, request, order_id):
+        self._require(request, "orders.refund_order")
+        order = get_object_or_404(Order, pk=order_id)
+        form = RefundForm(request.POST or None, order=order)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.order_refund(order=order, actor=request.user, lines=form.quantities())
+            except services.OrderError as error:
+                form.add_error(None, str(error))
+            else:
+                self.message_user(request, _("Refund recorded; the customer was emailed."))
+                return redirect("admin:orders_order_change", order.pk)
+        return self._page(
+            request, "admin/orders/order_form.html", _("Refund"), order=order, form=form
+        )
+
+    def out_of_stock_view(self, request, order_id, line_id):
+        self._require(request, "orders.change_order")
+        line = get_object_or_404(OrderLine, pk=line_id, order_id=order_id)
+        if request.method == "POST":
+            services.order_notify_out_of_stock(line=line, actor=request.user)
+            self.message_user(
+                request, _("The customer was told that %(item)s is out of stock.") % {"item": line}
+            )
+            return redirect("admin:orders_order_change", order_id)
+        return self._page(
+            request,
+            "admin/orders/order_form.html",
+            _("Out of stock notice"),
+            order=line.order,
+            form=None,
+            line=line,
+        )
+
+    def _each(self, request, queryset, action, done_message):
+        done = 0
+        for order in queryset:
+            try:
+                action(order)
+            except services.OrderError as error:
+                self.message_user(request, f"{order.number}: {error}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(request, done_message % {"count": done}, messages.SUCCESS)
+
+    @admin.action(
+        description=gettext_lazy("Cancel (stock goes back on sale, payments refunded)"),
+        permissions=["change"],
+    )
+    def cancel_orders(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda order: services.order_cancel(order=order, actor=request.user),
+            _("%(count)d orders cancelled."),
+        )
+
+    @admin.action(description=gettext_lazy("Refund in full"), permissions=["refund"])
+    def refund_orders(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda order: services.order_refund(order=order, actor=request.user),
+            _("%(count)d orders refunded."),
+        )
+
+    @admin.action(
+        description=gettext_lazy("Confirm bank transfer received"), permissions=["change"]
+    )
+    def confirm_bank_transfer(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda order: services.order_confirm_bank_transfer(order=order, actor=request.user),
+            _("%(count)d payments confirmed."),
+        )
+
+    @admin.action(description=gettext_lazy("Start packing"), permissions=["ship"])
+    def start_picking(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda order: services.order_start_picking(order=order, actor=request.user),
+            _("%(count)d orders are being packed."),
+        )
+
+    @admin.action(description=gettext_lazy("Mark delivered"), permissions=["ship"])
+    def mark_delivered(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda order: services.order_mark_delivered(order=order, actor=request.user),
+            _("%(count)d orders delivered."),
+        )
+
+    @admin.action(description=gettext_lazy("Print packing slips"), permissions=["ship"])
+    def print_packing_slips(self, request, queryset):
+        orders = queryset.prefetch_related("lines").order_by("created_at")
+        return self._page(
+            request, "admin/orders/packing_slips.html", _("Packing slips"), orders=orders
+        )
+
+    def has_refund_permission(self, request):
+        return request.user.has_perm("orders.refund_order")
+
+    def has_ship_permission(self, request):
+        return request.user.has_perm("orders.ship_order")
+
+
+@admin.register(Payment)
+class PaymentAdmin(admin.ModelAdmin):
+    list_display = ["order", "provider", "provider_event_id", "amount", "received_at"]
+    search_fields = ["order__number", "provider_event_id"]
+    readonly_fields = ["order", "provider", "provider_event_id", "amount", "received_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,135 @@
+import re
+import secrets
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from apps.members import regions
+from apps.members.validators import normalise_mobile
+from apps.orders.choices import PaymentMethod, ShippingMethod
+
+TAX_ID = re.compile(r"^[0-9A-Z]{15,20}$")
+
+
+class CheckoutForm(forms.Form):
+    """Contact, delivery and payment choices. Region selects cascade province → city →
+    district; without JavaScript the “Update choices” button reloads the lists."""
+
+    email = forms.EmailField(label=_("Email"), max_length=254)
+    phone = forms.CharField(label=_("Mobile number"), max_length=20)
+    saved_address = forms.TypedChoiceField(
+        label=_("Saved address"), required=False, coerce=int, empty_value=None
+    )
+    recipient_name = forms.CharField(label=_("Recipient"), max_length=50, required=False)
+    province = forms.ChoiceField(label=_("Province"), required=False)
+    city = forms.ChoiceField(label=_("City"), required=False)
+    district = forms.ChoiceField(label=_("District"), required=False)
+    street = forms.CharField(label=_("Street address"), max_length=200, required=False)
+    postal_code = forms.RegexField(
+        label=_("Postal code"), regex=r"^\d{6}$", required=False, max_length=6
+    )
+    shipping_method = forms.ChoiceField(
+        label=_("Delivery"), choices=ShippingMethod.choices, widget=forms.RadioSelect
+    )
+    payment_method = forms.ChoiceField(
+        label=_("Payment"), choices=PaymentMethod.choices, widget=forms.RadioSelect
+    )
+    customer_note = forms.CharField(
+        label=_("Note to the shop"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    invoice_requested = forms.BooleanField(label=_("I need an invoice (发票)"), required=False)
+    invoice_title = forms.CharField(label=_("Invoice title"), max_length=100, required=False)
+    invoice_tax_id = forms.CharField(label=_("Taxpayer ID"), max_length=20, required=False)
+
+    def __init__(self, *args, addresses=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.addresses = {address.pk: address for address in addresses}
+        self.fields["saved_address"].choices = [("", _("A new address"))] + [
+            (address.pk, str(address)) for address in addresses
+        ]
+        if not addresses:
+            del self.fields["saved_address"]
+        data = self.data if self.is_bound else self.initial
+        province = data.get("province") or ""
+        city = data.get("city") or ""
+        self.fields["province"].choices = [("", _("Choose a province"))] + regions.provinces()
+        self.fields["city"].choices = [("", _("Choose a city"))] + regions.cities(province)
+        self.fields["district"].choices = [("", _("Choose a district"))] + regions.districts(city)
+
+    def clean_phone(self):
+        return normalise_mobile(self.cleaned_data["phone"])
+
+    def clean_invoice_tax_id(self):
+        value = self.cleaned_data["invoice_tax_id"].strip().upper()
+        if value and not TAX_ID.match(value):
+            raise ValidationError(_("A taxpayer ID has 15 to 20 letters and digits."))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if data.get("invoice_requested") and not data.get("invoice_title"):
+            self.add_error("invoice_title", _("Enter the title to print on the invoice."))
+        if data.get("shipping_method") == ShippingMethod.PICKUP:
+            if not data.get("recipient_name"):
+                self.add_error("recipient_name", _("Enter the name of who will collect it."))
+            return data
+        if data.get("saved_address"):
+            if data["saved_address"] not in self.addresses:
+                self.add_error("saved_address", _("Choose one of your addresses."))
+            return data
+        for field in ("recipient_name", "province", "city", "district", "street"):
+            if not data.get(field):
+                self.add_error(field, _("This field is required for delivery."))
+        if data.get("district") and not regions.is_valid_chain(
+            data.get("province", ""), data.get("city", ""), data["district"]
+        ):
+            self.add_error("district", _("Choose a district of the chosen city."))
+        return data
+
+    def delivery(self) -> dict:
+        """Address fields for the order, from the saved address or the typed one."""
+        data = self.cleaned_data
+        if data.get("shipping_method") == ShippingMethod.PICKUP:
+            return {"recipient_name": data["recipient_name"]}
+        address = self.addresses.get(data.get("saved_address"))
+        if address is not None:
+            return {
+                "recipient_name": address.recipient_name,
+                "province": address.province_name,
+                "city": address.city_name,
+                "district": address.district_name,
+                "region_code": address.district_code,
+                "street": address.street,
+                "postal_code": address.postal_code,
+            }
+        return {
+            "recipient_name": data["recipient_name"],
+            "province": regions.name_of(data["province"]),
+            "city": regions.name_of(data["city"]),
+            "district": regions.name_of(data["district"]),
+            "region_code": data["district"],
+            "street": data["street"],
+            "postal_code": data.get("postal_code", ""),
+        }
+
+
+class PlaceOrderForm(forms.Form):
+    idempotency_key = forms.RegexField(regex=r"^[A-Za-z0-9_-]{16,64}$", widget=forms.HiddenInput)
+
+    @staticmethod
+    def new_key() -> str:
+        return secrets.token_urlsafe(24)
+
+
+class OrderLookupForm(forms.Form):
+    number = forms.CharField(label=_("Order number"), max_length=20)
+    contact = forms.CharField(label=_("Mobile number or email used for the order"), max_length=254)
+
+
+class ShipForm(forms.Form):
+    carrier = forms.CharField(label=_("Carrier"), max_length=50)
+    tracking_number = forms.CharField(label=_("Tracking number"), max_length=50)

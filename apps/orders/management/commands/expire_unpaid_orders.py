@@ -1,0 +1,10 @@
+from django.core.management.base import BaseCommand
+
+from apps.orders.services import orders_expire_unpaid
+
+
+class Command(BaseCommand):
+    help = "Cancel online orders unpaid after 30 minutes and release their stock (for cron)."
+
+    def handle(self, *args, **options):
+        self.stdout.write(f"expired: {orders_expire_unpaid()}")

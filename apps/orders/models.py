@@ -1,0 +1,214 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from apps.core.models import TimeStampedModel
+from apps.orders.choices import OrderStatus, PaymentMethod, ShippingMethod
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+def new_order_number() -> str:
+    """Date plus 8 random digits: readable, unique in practice (and by constraint), and not
+    guessable in sequence."""
+    today = timezone.localdate().strftime("%Y%m%d")
+    return f"{today}{secrets.randbelow(10**8):08d}"
+
+
+class Order(TimeStampedModel):
+    number = models.CharField(_("order number"), max_length=20, unique=True, editable=False)
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="orders",
+        verbose_name=_("member"),
+    )
+    email = models.EmailField(_("email"))
+    phone = models.CharField(_("mobile number"), max_length=20)
+    status = models.CharField(
+        _("status"),
+        max_length=24,
+        choices=OrderStatus.choices,
+        default=OrderStatus.PENDING_PAYMENT,
+        db_index=True,
+    )
+    shipping_method = models.CharField(
+        _("shipping method"), max_length=16, choices=ShippingMethod.choices
+    )
+    payment_method = models.CharField(
+        _("payment method"), max_length=16, choices=PaymentMethod.choices
+    )
+    # Delivery address, copied from the shopper's address book at placement.
+    recipient_name = models.CharField(_("recipient"), max_length=50)
+    province = models.CharField(_("province"), max_length=50, blank=True)
+    city = models.CharField(_("city"), max_length=50, blank=True)
+    district = models.CharField(_("district"), max_length=50, blank=True)
+    region_code = models.CharField(_("district code"), max_length=12, blank=True)
+    street = models.CharField(_("street address"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    customer_note = models.CharField(_("customer note"), max_length=500, blank=True)
+    invoice_requested = models.BooleanField(_("invoice requested"), default=False)
+    invoice_title = models.CharField(_("invoice title"), max_length=100, blank=True)
+    invoice_tax_id = models.CharField(_("taxpayer ID"), max_length=20, blank=True)
+    subtotal_amount = models.DecimalField(_("subtotal"), **MONEY)
+    discount_amount = models.DecimalField(_("discount"), default=0, **MONEY)
+    shipping_amount = models.DecimalField(_("shipping fee"), default=0, **MONEY)
+    total_amount = models.DecimalField(_("total"), **MONEY)
+    refunded_amount = models.DecimalField(_("refunded"), default=0, **MONEY)
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    shipped_at = models.DateTimeField(_("shipped at"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("payment due by"), null=True, blank=True)
+    carrier = models.CharField(_("carrier"), max_length=50, blank=True)
+    tracking_number = models.CharField(_("tracking number"), max_length=50, blank=True)
+    language = models.CharField(_("language"), max_length=10, default="zh-hans")
+    # One checkout form submission makes at most one order, however often it is posted.
+    idempotency_key = models.CharField(max_length=64, unique=True, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        indexes = [
+            models.Index(fields=["status", "expires_at"], name="order_status_expiry"),
+            models.Index(fields=["member", "-created_at"], name="order_member_recent"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(refunded_amount__lte=models.F("total_amount")),
+                name="order_refund_not_above_total",
+            ),
+        ]
+        permissions = [
+            ("ship_order", _("Can mark orders shipped and print pick lists")),
+            ("refund_order", _("Can refund orders")),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def get_absolute_url(self) -> str:
+        return reverse("orders:detail", kwargs={"number": self.number})
+
+    @property
+    def is_paid(self) -> bool:
+        return self.paid_at is not None
+
+    @property
+    def address_line(self) -> str:
+        return " ".join(
+            part for part in (self.province, self.city, self.district, self.street) if part
+        )
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    sku = models.ForeignKey(
+        "catalog.Sku", on_delete=models.PROTECT, related_name="order_lines", verbose_name=_("SKU")
+    )
+    # Snapshot at placement: later catalog edits never change what was bought.
+    product_name = models.CharField(_("product"), max_length=200)
+    sku_options = models.CharField(_("options"), max_length=200, blank=True)
+    sku_code = models.CharField(_("SKU code"), max_length=64)
+    unit_price = models.DecimalField(_("unit price"), **MONEY)
+    quantity = models.PositiveIntegerField(_("quantity"))
+    discount_amount = models.DecimalField(_("discount"), default=0, **MONEY)
+    line_total = models.DecimalField(_("line total"), **MONEY)
+    refunded_quantity = models.PositiveIntegerField(_("refunded quantity"), default=0)
+    refunded_amount = models.DecimalField(_("refunded"), default=0, **MONEY)
+    out_of_stock_notified_at = models.DateTimeField(
+        _("out-of-stock notice sent"), null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(refunded_quantity__lte=models.F("quantity")),
+                name="order_line_refund_not_above_quantity",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(refunded_amount__lte=models.F("line_total")),
+                name="order_line_refund_not_above_total",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_name} {self.sku_options} × {self.quantity}"
+
+    @property
+    def refundable_amount(self):
+        return self.line_total - self.refunded_amount
+
+
+class OrderEvent(models.Model):
+    """One thing that happened to an order: a change of state, a correction, a note."""
+
+    class Kind(models.TextChoices):
+        STATUS = "status", _("Status change")
+        ADDRESS = "address", _("Address or phone corrected")
+        NOTE = "note", _("Staff note")
+        PAYMENT = "payment", _("Payment")
+        REFUND = "refund", _("Refund")
+        NOTICE = "notice", _("Customer notified")
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("by"),
+    )
+    from_status = models.CharField(_("from"), max_length=24, blank=True)
+    to_status = models.CharField(_("to"), max_length=24, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("order event")
+        verbose_name_plural = _("order events")
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.kind} {self.to_status}"
+
+    @property
+    def to_status_label(self) -> str:
+        return OrderStatus(self.to_status).label if self.to_status else ""
+
+
+class Payment(models.Model):
+    """A payment notification accepted from a provider. The provider's event id is unique,
+    so a repeated or concurrent notification can change nothing twice."""
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="payments")
+    provider = models.CharField(_("provider"), max_length=32)
+    provider_event_id = models.CharField(_("provider event id"), max_length=100)
+    amount = models.DecimalField(_("amount"), **MONEY)
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "provider_event_id"], name="payment_event_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider}:{self.provider_event_id}"

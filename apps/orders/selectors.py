@@ -1,0 +1,101 @@
+"""Reads of orders shared by pages, admin and tasks; a member's orders are always filtered by
+that member, and a lookup by number always needs the matching contact."""
+
+import hmac
+from datetime import date, datetime, time
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
+
+from apps.orders.choices import OrderStatus, PaymentMethod
+from apps.orders.models import Order, OrderEvent, OrderLine
+
+
+def orders_for_member(*, member) -> QuerySet[Order]:
+    return (
+        Order.objects.filter(member=member)
+        .annotate(item_count=Sum("lines__quantity"))
+        .order_by("-created_at", "-id")
+    )
+
+
+def order_with_details(*, number: str) -> Order | None:
+    return (
+        Order.objects.filter(number=number)
+        .prefetch_related(
+            Prefetch("lines", queryset=OrderLine.objects.select_related("sku__product")),
+            Prefetch("events", queryset=OrderEvent.objects.exclude(kind=OrderEvent.Kind.NOTE)),
+        )
+        .first()
+    )
+
+
+def order_for_viewer(*, number: str, user, session_numbers: list[str]) -> Order | None:
+    """The order if this visitor may see it: its member, or the guest session that placed it."""
+    order = order_with_details(number=number)
+    if order is None:
+        return None
+    if user.is_authenticated and order.member_id == user.pk:
+        return order
+    if order.member_id is None and number in session_numbers:
+        return order
+    return None
+
+
+def _normalise_contact(contact: str) -> str:
+    return contact.strip().lower().replace(" ", "").replace("-", "")
+
+
+def order_lookup(*, number: str, contact: str) -> Order | None:
+    """The order whose number and phone or email both match, else None. The contact check
+    takes the same time whether or not the number exists."""
+    number = number.strip()[:20]
+    order = order_with_details(number=number) if number.isdigit() else None
+    wanted = _normalise_contact(contact).encode()
+    phone = _normalise_contact(order.phone if order else "x" * 11).encode()
+    email = _normalise_contact(order.email if order else "nobody@example.invalid").encode()
+    matches = hmac.compare_digest(wanted, phone) | hmac.compare_digest(wanted, email)
+    return order if order is not None and matches and wanted else None
+
+
+def pick_list_for_day(*, day: date) -> dict:
+    """Orders ready to pack (paid, being packed, or cash on delivery) placed up to the end of
+    `day`, and the SKUs to fetch from the shelves with quantities and order numbers."""
+    end = timezone.make_aware(datetime.combine(day, time.max))
+    ready = Q(status__in=[OrderStatus.PAID, OrderStatus.PICKING]) | Q(
+        status=OrderStatus.PENDING_PAYMENT, payment_method=PaymentMethod.CASH_ON_DELIVERY
+    )
+    orders = list(
+        Order.objects.filter(ready, created_at__lte=end)
+        .order_by("created_at")
+        .prefetch_related("lines")
+    )
+    skus: dict[str, dict] = {}
+    for order in orders:
+        for line in order.lines.all():
+            quantity = line.quantity - line.refunded_quantity
+            if quantity <= 0:
+                continue
+            row = skus.setdefault(
+                line.sku_code,
+                {
+                    "sku_code": line.sku_code,
+                    "product_name": line.product_name,
+                    "options": line.sku_options,
+                    "quantity": 0,
+                    "orders": [],
+                },
+            )
+            row["quantity"] += quantity
+            row["orders"].append(order.number)
+    return {"orders": orders, "skus": sorted(skus.values(), key=lambda row: row["sku_code"])}
+
+
+def orders_with_notes_to_review() -> QuerySet[Order]:
+    return Order.objects.exclude(customer_note="").filter(
+        status__in=[OrderStatus.PENDING_PAYMENT, OrderStatus.PAID, OrderStatus.PICKING]
+    )
+
+
+def order_status_counts() -> dict[str, int]:
+    return dict(Order.objects.values_list("status").annotate(n=Count("id")))

@@ -1,0 +1,466 @@
+"""Every write to orders: placing (with stock reservation), the state machine, payments,
+shipping, cancelling, refunds, corrections and expiry of unpaid orders."""
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.cart.models import Cart
+from apps.cart.pricing import price_items
+from apps.catalog.models import Product, Sku
+from apps.catalog.services import products_refresh_stock
+from apps.core import pagecache
+from apps.core.money import money
+from apps.orders.choices import OrderStatus, PaymentMethod, ShippingMethod
+from apps.orders.models import Order, OrderEvent, OrderLine, Payment, new_order_number
+
+logger = logging.getLogger(__name__)
+
+S = OrderStatus
+# The order state machine: which status may follow which. Nothing else assigns status.
+TRANSITIONS: dict[str, set[str]] = {
+    S.PENDING_PAYMENT: {S.PAID, S.PICKING, S.CANCELLED},
+    S.PAID: {S.PICKING, S.CANCELLED, S.REFUNDED, S.PARTIALLY_REFUNDED},
+    S.PICKING: {S.SHIPPED, S.CANCELLED, S.REFUNDED, S.PARTIALLY_REFUNDED},
+    S.SHIPPED: {S.DELIVERED, S.REFUNDED, S.PARTIALLY_REFUNDED},
+    S.DELIVERED: {S.COMPLETED, S.REFUNDED, S.PARTIALLY_REFUNDED},
+    S.COMPLETED: {S.REFUNDED, S.PARTIALLY_REFUNDED},
+    S.PARTIALLY_REFUNDED: {S.PICKING, S.SHIPPED, S.DELIVERED, S.COMPLETED, S.REFUNDED},
+    S.CANCELLED: set(),
+    S.REFUNDED: set(),
+}
+# Stock is still held by the order (not shipped, not given back) in these states.
+HOLDS_STOCK = {S.PENDING_PAYMENT, S.PAID, S.PICKING}
+LOW_STOCK_SHOWN_BELOW = 10
+
+
+class OrderError(Exception):
+    """An order change refused, with a message for the shopper or operator."""
+
+
+class OutOfStock(OrderError):
+    pass
+
+
+class InvalidTransition(OrderError):
+    pass
+
+
+@dataclass
+class CheckoutDetails:
+    email: str
+    phone: str
+    recipient_name: str
+    shipping_method: str
+    payment_method: str
+    province: str = ""
+    city: str = ""
+    district: str = ""
+    region_code: str = ""
+    street: str = ""
+    postal_code: str = ""
+    customer_note: str = ""
+    invoice_requested: bool = False
+    invoice_title: str = ""
+    invoice_tax_id: str = ""
+
+
+def _record(order: Order, *, kind: str, actor=None, note: str = "", before: str = "") -> None:
+    OrderEvent.objects.create(
+        order=order,
+        kind=kind,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        from_status=before,
+        to_status=order.status,
+        note=note,
+    )
+
+
+def _email_after_commit(order: Order, kind: str) -> None:
+    from apps.orders.tasks import order_email_send
+
+    transaction.on_commit(lambda: order_email_send.delay(order.pk, kind))
+
+
+def order_transition(
+    *, order: Order, to_status: str, actor=None, note: str = "", **changes
+) -> Order:
+    """Move an order to another status if the state machine allows it: locks the row,
+    saves, writes an order event. Callers queue side effects after commit."""
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        if to_status not in TRANSITIONS[locked.status]:
+            raise InvalidTransition(
+                _("An order that is “%(from)s” cannot become “%(to)s”.")
+                % {"from": locked.get_status_display(), "to": S(to_status).label}
+            )
+        if (
+            locked.status == S.PENDING_PAYMENT
+            and to_status == S.PICKING
+            and locked.payment_method != PaymentMethod.CASH_ON_DELIVERY
+        ):
+            raise InvalidTransition(_("Only cash-on-delivery orders are packed before payment."))
+        before = locked.status
+        locked.status = to_status
+        for field, value in changes.items():
+            setattr(locked, field, value)
+        locked.save()
+        _record(locked, kind=OrderEvent.Kind.STATUS, actor=actor, note=note, before=before)
+    logger.info("order.transition", extra={"order_id": locked.pk, "from": before, "to": to_status})
+    return locked
+
+
+def _release_stock(order: Order, quantities: dict[int, int]) -> None:
+    """Give reserved units back to their SKUs (locked in primary-key order)."""
+    sku_ids = sorted(quantities)
+    list(Sku.objects.select_for_update().filter(pk__in=sku_ids).order_by("pk"))
+    for sku_id in sku_ids:
+        Sku.objects.filter(pk=sku_id).update(stock=F("stock") + quantities[sku_id])
+    product_ids = set(Sku.objects.filter(pk__in=sku_ids).values_list("product_id", flat=True))
+    products_refresh_stock(product_ids=list(product_ids))
+    transaction.on_commit(lambda: pagecache.bump_version("catalog"))
+
+
+def order_place(
+    *,
+    cart: Cart,
+    details: CheckoutDetails,
+    idempotency_key: str,
+    member=None,
+    language: str = "zh-hans",
+) -> Order:
+    """Turn the cart into an order in one transaction: re-price, reserve stock (rows locked in
+    primary-key order, never below zero), snapshot the lines, empty the cart. The same
+    idempotency key always gives back the same single order."""
+    try:
+        with transaction.atomic():
+            lines = list(cart.lines.all())
+            if not lines:
+                existing = Order.objects.filter(idempotency_key=idempotency_key).first()
+                if existing:
+                    return existing
+                raise OrderError(_("Your cart is empty."))
+            wanted = {line.sku_id: line.quantity for line in lines}
+            skus = list(
+                Sku.objects.select_for_update()
+                .select_related("product")
+                .filter(pk__in=sorted(wanted))
+                .order_by("pk")
+            )
+            # Checked under the locks: a concurrent submission of the same form has committed.
+            existing = Order.objects.filter(idempotency_key=idempotency_key).first()
+            if existing:
+                return existing
+            pricing = price_items(
+                items=[(sku, wanted[sku.pk], None) for sku in skus],
+                shipping_method=details.shipping_method,
+            )
+            problems = [f"{line.sku}: {line.problem}" for line in pricing.lines if line.problem]
+            if problems:
+                raise OutOfStock(" ".join(problems))
+            online = details.payment_method == PaymentMethod.ONLINE
+            order = Order.objects.create(
+                number=new_order_number(),
+                idempotency_key=idempotency_key,
+                member=member if member is not None and member.is_authenticated else None,
+                language=language,
+                subtotal_amount=pricing.subtotal,
+                discount_amount=pricing.discount,
+                shipping_amount=pricing.shipping_fee,
+                total_amount=pricing.total,
+                expires_at=(
+                    timezone.now() + timedelta(minutes=settings.SHOP_UNPAID_ORDER_MINUTES)
+                    if online
+                    else None
+                ),
+                **details.__dict__,
+            )
+            low_stock = False
+            per_product: dict[int, int] = {}
+            for line in pricing.lines:
+                taken = Sku.objects.filter(pk=line.sku.pk, stock__gte=line.quantity).update(
+                    stock=F("stock") - line.quantity
+                )
+                if not taken:
+                    raise OutOfStock(_("%(name)s has just sold out.") % {"name": line.sku})
+                low_stock |= line.sku.stock - line.quantity < LOW_STOCK_SHOWN_BELOW
+                per_product[line.sku.product_id] = (
+                    per_product.get(line.sku.product_id, 0) + line.quantity
+                )
+            for product_id in sorted(per_product):
+                Product.objects.filter(pk=product_id).update(
+                    sales_count=F("sales_count") + per_product[product_id]
+                )
+            products_refresh_stock(product_ids=list(per_product))
+            OrderLine.objects.bulk_create(
+                OrderLine(
+                    order=order,
+                    sku=line.sku,
+                    product_name=line.sku.product.name,
+                    sku_options=line.sku.options,
+                    sku_code=line.sku.code,
+                    unit_price=line.unit_price,
+                    quantity=line.quantity,
+                    line_total=line.line_total,
+                )
+                for line in pricing.lines
+            )
+            cart.lines.all().delete()
+            _record(order, kind=OrderEvent.Kind.STATUS, actor=member, note=_("Order placed."))
+            _email_after_commit(order, "placed")
+            if low_stock:
+                transaction.on_commit(lambda: pagecache.bump_version("catalog"))
+    except IntegrityError:
+        # The same form was posted twice at once and the other copy won the unique key.
+        existing = Order.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is None:
+            raise
+        return existing
+    logger.info("order.placed", extra={"order_id": order.pk, "total": str(order.total_amount)})
+    return order
+
+
+def order_mark_paid(
+    *, order: Order, provider: str, provider_event_id: str, amount: Decimal, actor=None
+) -> bool:
+    """Record a payment once per provider event. Returns False for a repeated event. A wrong
+    amount is refused; money for an order no longer awaiting payment is recorded and flagged."""
+    if money(amount) != order.total_amount:
+        logger.warning(
+            "payment.wrong_amount",
+            extra={"order_id": order.pk, "amount": str(amount), "due": str(order.total_amount)},
+        )
+        raise OrderError(_("The amount paid does not match the order total."))
+    try:
+        with transaction.atomic():
+            Payment.objects.create(
+                order=order, provider=provider, provider_event_id=provider_event_id, amount=amount
+            )
+            locked = Order.objects.select_for_update().get(pk=order.pk)
+            if locked.status != S.PENDING_PAYMENT or locked.paid_at:
+                _record(
+                    locked,
+                    kind=OrderEvent.Kind.PAYMENT,
+                    actor=actor,
+                    note=_("Payment received while the order was “%(status)s”: refund it.")
+                    % {"status": locked.get_status_display()},
+                )
+                logger.warning("payment.unexpected", extra={"order_id": order.pk})
+                return True
+            order_transition(
+                order=locked,
+                to_status=S.PAID,
+                actor=actor,
+                note=_("Payment received (%(provider)s).") % {"provider": provider},
+                paid_at=timezone.now(),
+                expires_at=None,
+            )
+            _email_after_commit(locked, "paid")
+    except IntegrityError:
+        logger.info("payment.duplicate", extra={"order_id": order.pk, "event": provider_event_id})
+        return False
+    return True
+
+
+def order_cancel(*, order: Order, actor=None, reason: str = "") -> Order:
+    """Cancel an order not yet shipped: its stock goes back on sale; money already received
+    is refunded in full."""
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        if locked.status not in HOLDS_STOCK:
+            raise InvalidTransition(_("Only orders that have not shipped can be cancelled."))
+        lines = list(locked.lines.all())
+        quantities: dict[int, int] = {}
+        for line in lines:
+            remaining = line.quantity - line.refunded_quantity
+            if remaining:
+                quantities[line.sku_id] = quantities.get(line.sku_id, 0) + remaining
+        refund = locked.total_amount - locked.refunded_amount if locked.paid_at else Decimal(0)
+        _release_stock(locked, quantities)
+        cancelled = order_transition(
+            order=locked,
+            to_status=S.CANCELLED,
+            actor=actor,
+            note=reason or _("Order cancelled."),
+            refunded_amount=locked.refunded_amount + refund,
+            expires_at=None,
+        )
+        if refund:
+            _record(
+                cancelled,
+                kind=OrderEvent.Kind.REFUND,
+                actor=actor,
+                note=_("Refunded %(amount)s.") % {"amount": f"¥{refund}"},
+            )
+        _email_after_commit(cancelled, "cancelled")
+    return cancelled
+
+
+def order_refund(
+    *, order: Order, actor=None, lines: dict[int, int] | None = None, note=""
+) -> Order:
+    """Refund the whole order, or some quantities of some lines ({line id: quantity}).
+    Never more than was paid; unshipped refunded units go back into stock."""
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        if not locked.paid_at:
+            raise OrderError(_("Nothing has been paid for this order."))
+        order_lines = {line.pk: line for line in locked.lines.select_for_update()}
+        if lines is None:
+            lines = {pk: line.quantity - line.refunded_quantity for pk, line in order_lines.items()}
+        amount = Decimal("0.00")
+        restock: dict[int, int] = {}
+        for line_id, quantity in lines.items():
+            line = order_lines.get(int(line_id))
+            if line is None or quantity < 0 or quantity > line.quantity - line.refunded_quantity:
+                raise OrderError(_("That quantity cannot be refunded."))
+            if quantity == 0:
+                continue
+            line_amount = (
+                line.refundable_amount
+                if quantity == line.quantity - line.refunded_quantity
+                else money(line.line_total / line.quantity * quantity)
+            )
+            line.refunded_quantity += quantity
+            line.refunded_amount += line_amount
+            line.save(update_fields=["refunded_quantity", "refunded_amount"])
+            amount += line_amount
+            if locked.status in HOLDS_STOCK:
+                restock[line.sku_id] = restock.get(line.sku_id, 0) + quantity
+        if amount == 0:
+            raise OrderError(_("Choose at least one item to refund."))
+        everything = all(line.refunded_quantity == line.quantity for line in order_lines.values())
+        if everything:
+            amount = locked.total_amount - locked.refunded_amount
+        if locked.refunded_amount + amount > locked.total_amount:
+            raise OrderError(_("A refund can never exceed what was paid."))
+        if restock:
+            _release_stock(locked, restock)
+        refunded = order_transition(
+            order=locked,
+            to_status=S.REFUNDED if everything else S.PARTIALLY_REFUNDED,
+            actor=actor,
+            note=note or _("Refunded %(amount)s.") % {"amount": f"¥{amount}"},
+            refunded_amount=locked.refunded_amount + amount,
+        )
+        _record(
+            refunded,
+            kind=OrderEvent.Kind.REFUND,
+            actor=actor,
+            note=_("Refunded %(amount)s.") % {"amount": f"¥{amount}"},
+        )
+        _email_after_commit(refunded, "refunded")
+    return refunded
+
+
+def order_start_picking(*, order: Order, actor=None) -> Order:
+    return order_transition(order=order, to_status=S.PICKING, actor=actor)
+
+
+def order_mark_shipped(*, order: Order, carrier: str, tracking_number: str, actor=None) -> Order:
+    """Record the carrier and tracking number and tell the customer by email."""
+    carrier, tracking_number = carrier.strip(), tracking_number.strip()
+    if order.shipping_method == ShippingMethod.COURIER and not (carrier and tracking_number):
+        raise OrderError(_("Enter the carrier and the tracking number."))
+    with transaction.atomic():
+        current = Order.objects.select_for_update().get(pk=order.pk)
+        if current.status in {S.PAID, S.PENDING_PAYMENT}:
+            current = order_start_picking(order=current, actor=actor)
+        shipped = order_transition(
+            order=current,
+            to_status=S.SHIPPED,
+            actor=actor,
+            note=f"{carrier} {tracking_number}".strip(),
+            carrier=carrier,
+            tracking_number=tracking_number,
+            shipped_at=timezone.now(),
+        )
+        _email_after_commit(shipped, "shipped")
+    return shipped
+
+
+def order_mark_delivered(*, order: Order, actor=None) -> Order:
+    changes = {"delivered_at": timezone.now()}
+    if order.payment_method == PaymentMethod.CASH_ON_DELIVERY and not order.paid_at:
+        changes["paid_at"] = timezone.now()
+    return order_transition(order=order, to_status=S.DELIVERED, actor=actor, **changes)
+
+
+def order_confirm_bank_transfer(*, order: Order, actor) -> bool:
+    """Staff saw the money arrive in the shop's bank account."""
+    if order.payment_method != PaymentMethod.BANK_TRANSFER:
+        raise OrderError(_("This order is not paid by bank transfer."))
+    return order_mark_paid(
+        order=order,
+        provider="bank_transfer",
+        provider_event_id=f"bank-{order.number}",
+        amount=order.total_amount,
+        actor=actor,
+    )
+
+
+def order_correct_contact(*, order: Order, actor, **fields) -> Order:
+    """Correct the delivery address or phone before shipping; the old values are kept in an
+    order event."""
+    allowed = {"recipient_name", "phone", "province", "city", "district", "street", "postal_code"}
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        if locked.status not in HOLDS_STOCK:
+            raise OrderError(_("The address of a shipped order can no longer be changed."))
+        changes = []
+        for field, value in fields.items():
+            if field in allowed and getattr(locked, field) != value:
+                changes.append(f"{field}: {getattr(locked, field)} → {value}")
+                setattr(locked, field, value)
+        if not changes:
+            return locked
+        locked.save()
+        _record(locked, kind=OrderEvent.Kind.ADDRESS, actor=actor, note="\n".join(changes))
+    return locked
+
+
+def order_notify_out_of_stock(*, line: OrderLine, actor) -> OrderLine:
+    """Tell the customer that a line cannot be sent (they may wait or ask for a refund)."""
+    with transaction.atomic():
+        line.out_of_stock_notified_at = timezone.now()
+        line.save(update_fields=["out_of_stock_notified_at"])
+        _record(
+            line.order,
+            kind=OrderEvent.Kind.NOTICE,
+            actor=actor,
+            note=_("Customer told that %(item)s is out of stock.") % {"item": line},
+        )
+        order_id, line_id = line.order_id, line.pk
+        from apps.orders.tasks import order_email_send
+
+        transaction.on_commit(
+            lambda: order_email_send.delay(order_id, "out_of_stock", line_id=line_id)
+        )
+    return line
+
+
+def orders_expire_unpaid(*, now=None) -> int:
+    """Cancel online orders still unpaid after their payment window; their stock is released.
+    Safe to run at any time and twice."""
+    now = now or timezone.now()
+    due = Order.objects.filter(
+        status=S.PENDING_PAYMENT, payment_method=PaymentMethod.ONLINE, expires_at__lt=now
+    ).values_list("pk", flat=True)
+    expired = 0
+    for order_id in list(due):
+        order = Order.objects.get(pk=order_id)
+        try:
+            order_cancel(order=order, reason=_("Not paid within 30 minutes."))
+        except InvalidTransition:
+            continue
+        expired += 1
+    if expired:
+        logger.info("orders.expired", extra={"count": expired})
+    return expired

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from apps.orders import views
+
+app_name = "orders"
+
+urlpatterns = [
+    path("checkout/", views.checkout, name="checkout"),
+    path("checkout/review/", views.review, name="review"),
+    path("checkout/place/", views.place, name="place"),
+    path("orders/", views.my_orders, name="mine"),
+    path("orders/lookup/", views.lookup, name="lookup"),
+    path("orders/<str:number>/", views.order_detail, name="detail"),
+    path("payments/simulator/<str:number>/", views.payment_simulator, name="payment_simulator"),
+]

@@ -1,0 +1,210 @@
+import logging
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from apps.cart import selectors as cart_selectors
+from apps.cart import services as cart_services
+from apps.core.ratelimit import rate_limit_hit
+from apps.orders import payments, selectors, services
+from apps.orders.choices import PaymentMethod, ShippingMethod
+from apps.orders.forms import CheckoutForm, OrderLookupForm, PlaceOrderForm
+
+logger = logging.getLogger(__name__)
+
+SESSION_CHECKOUT = "checkout"
+SESSION_ORDERS = "placed_orders"
+
+
+def _saved_addresses(request):
+    if not request.user.is_authenticated:
+        return []
+    from apps.members.selectors import addresses_for_member
+
+    return list(addresses_for_member(member=request.user))
+
+
+def _initial_checkout(request, addresses) -> dict:
+    initial = dict(request.session.get(SESSION_CHECKOUT, {}))
+    initial.setdefault("shipping_method", ShippingMethod.COURIER)
+    initial.setdefault("payment_method", PaymentMethod.ONLINE)
+    if request.user.is_authenticated:
+        initial.setdefault("email", request.user.email)
+        initial.setdefault("phone", request.user.phone)
+        default = next((a for a in addresses if a.is_default), None)
+        if default is not None:
+            initial.setdefault("saved_address", default.pk)
+    return initial
+
+
+def checkout(request):
+    cart = cart_services.cart_for_request(request)
+    pricing = cart_selectors.cart_pricing(cart=cart)
+    if not pricing.item_count or pricing.has_problems:
+        messages.info(request, _("Check your cart before checking out."))
+        return redirect("cart:detail")
+    addresses = _saved_addresses(request)
+    if request.method == "POST":
+        form = CheckoutForm(request.POST, addresses=addresses)
+        if "refresh" not in request.POST and form.is_valid():
+            data = {
+                key: value
+                for key, value in form.cleaned_data.items()
+                if key not in {"saved_address"}
+            }
+            data["saved_address"] = form.cleaned_data.get("saved_address")
+            data["delivery"] = form.delivery()
+            request.session[SESSION_CHECKOUT] = data
+            return redirect("orders:review")
+    else:
+        form = CheckoutForm(initial=_initial_checkout(request, addresses), addresses=addresses)
+    return render(request, "orders/checkout.html", {"form": form, "pricing": pricing})
+
+
+def _details_from_session(request) -> services.CheckoutDetails | None:
+    data = request.session.get(SESSION_CHECKOUT)
+    if not data:
+        return None
+    return services.CheckoutDetails(
+        email=data["email"],
+        phone=data["phone"],
+        shipping_method=data["shipping_method"],
+        payment_method=data["payment_method"],
+        customer_note=data.get("customer_note", ""),
+        invoice_requested=data.get("invoice_requested", False),
+        invoice_title=data.get("invoice_title", ""),
+        invoice_tax_id=data.get("invoice_tax_id", ""),
+        **data["delivery"],
+    )
+
+
+def review(request):
+    details = _details_from_session(request)
+    if details is None:
+        return redirect("orders:checkout")
+    cart = cart_services.cart_for_request(request)
+    pricing = cart_selectors.cart_pricing(cart=cart, shipping_method=details.shipping_method)
+    if not pricing.item_count or pricing.has_problems:
+        return redirect("cart:detail")
+    form = PlaceOrderForm(initial={"idempotency_key": PlaceOrderForm.new_key()})
+    context = {
+        "details": details,
+        "pricing": pricing,
+        "form": form,
+        "payment_label": PaymentMethod(details.payment_method).label,
+    }
+    return render(request, "orders/review.html", context)
+
+
+@require_POST
+def place(request):
+    form = PlaceOrderForm(request.POST)
+    details = _details_from_session(request)
+    if details is None or not form.is_valid():
+        messages.error(request, _("Your checkout expired. Please check the details again."))
+        return redirect("orders:checkout")
+    cart = cart_services.cart_for_request(request, create=True)
+    try:
+        order = services.order_place(
+            cart=cart,
+            details=details,
+            idempotency_key=form.cleaned_data["idempotency_key"],
+            member=request.user,
+            language=get_language(),
+        )
+    except services.OrderError as error:
+        messages.error(request, str(error))
+        return redirect("cart:detail")
+    placed = request.session.get(SESSION_ORDERS, [])
+    if order.number not in placed:
+        request.session[SESSION_ORDERS] = [*placed[-19:], order.number]
+    request.session.pop(SESSION_CHECKOUT, None)
+    cart_services.cart_remember_count(request, cart)
+    if order.payment_method == PaymentMethod.ONLINE and not order.is_paid:
+        return redirect(payments.gateway().start_url(order))
+    return redirect(order.get_absolute_url())
+
+
+def _viewable_order(request, number):
+    order = selectors.order_for_viewer(
+        number=number, user=request.user, session_numbers=request.session.get(SESSION_ORDERS, [])
+    )
+    if order is None:
+        raise Http404(_("No such order."))
+    return order
+
+
+def order_detail(request, number):
+    order = _viewable_order(request, number)
+    return render(request, "orders/detail.html", {"order": order, "full": True})
+
+
+@login_required
+def my_orders(request):
+    page = Paginator(selectors.orders_for_member(member=request.user), 10).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "orders/my_orders.html", {"page": page})
+
+
+def lookup(request):
+    form = OrderLookupForm(request.POST or None)
+    order, status = None, 200
+    if request.method == "POST" and form.is_valid():
+        ip = request.META.get("REMOTE_ADDR", "")
+        if rate_limit_hit(f"order-lookup:{ip}", limit=10, window_seconds=600):
+            form.add_error(None, _("Too many lookups. Please wait a few minutes and try again."))
+            status = 429
+        else:
+            order = selectors.order_lookup(
+                number=form.cleaned_data["number"], contact=form.cleaned_data["contact"]
+            )
+            if order is None:
+                form.add_error(
+                    None,
+                    _("We could not find an order with that number and contact. Check both."),
+                )
+    if order is not None:
+        return render(request, "orders/detail.html", {"order": order, "full": False})
+    return render(request, "orders/lookup.html", {"form": form}, status=status)
+
+
+def payment_simulator(request, number):
+    """The built-in payment provider's page: pay or give up. Paying makes the simulator send
+    its signed notification to the same handler a real provider's callback reaches."""
+    order = _viewable_order(request, number)
+    if request.method == "POST":
+        gateway = payments.gateway("simulator")
+        if request.POST.get("outcome") == "paid" and not order.is_paid:
+            body, headers = gateway.notification_for(order, "paid")
+            payments.payment_notification_accept(provider=gateway, body=body, headers=headers)
+            messages.success(request, _("Thank you: your payment was received."))
+        else:
+            messages.info(request, _("Payment not made. You can pay within 30 minutes."))
+        return redirect(order.get_absolute_url())
+    return render(request, "orders/payment_simulator.html", {"order": order})
+
+
+@csrf_exempt
+@require_POST
+def payment_notify(request, provider):
+    """Providers' server-to-server notifications: verified by signature, applied once."""
+    try:
+        gateway = payments.gateway(provider)
+    except KeyError as error:
+        raise Http404 from error
+    try:
+        payments.payment_notification_accept(
+            provider=gateway, body=request.body, headers=request.headers
+        )
+    except payments.PaymentRejected as error:
+        logger.warning("payment.rejected", extra={"provider": provider, "reason": str(error)})
+        return HttpResponseBadRequest(b"rejected", content_type="text/plain")
+    return HttpResponse(b"ok", content_type="text/plain")

@@ -1,0 +1,260 @@
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from apps.catalog.models import Product, Sku
+from apps.orders import services
+from apps.orders.choices import OrderStatus, PaymentMethod, ShippingMethod
+from apps.orders.models import Order, OrderEvent
+from tests.cart.factories import CartFactory, CartLineFactory
+from tests.catalog.factories import SkuFactory
+from tests.orders.factories import checkout_details, place_order
+
+pytestmark = pytest.mark.django_db
+
+
+def stock_of(sku) -> int:
+    return Sku.objects.get(pk=sku.pk).stock
+
+
+def test_placing_an_order_reserves_stock_and_snapshots_prices():
+    sku = SkuFactory(price=Decimal("59.90"), stock=5)
+
+    order = place_order(items=[(sku, 2)])
+
+    line = order.lines.get()
+    assert stock_of(sku) == 3
+    assert (line.unit_price, line.quantity, line.line_total) == (
+        Decimal("59.90"),
+        2,
+        Decimal("119.80"),
+    )
+    assert order.total_amount == Decimal("131.80")
+    assert Product.objects.get(pk=sku.product_id).total_stock == 3
+
+
+def test_placing_an_order_empties_the_cart_and_emails_a_confirmation(
+    django_capture_on_commit_callbacks,
+):
+    sku = SkuFactory(stock=5)
+    cart = CartFactory()
+    CartLineFactory(cart=cart, sku=sku, quantity=1)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        order = services.order_place(
+            cart=cart, details=checkout_details(), idempotency_key="k" * 20
+        )
+
+    assert cart.lines.count() == 0
+    assert [message.to for message in mail.outbox] == [["buyer@example.com"]]
+    assert order.number in mail.outbox[0].subject
+
+
+def test_order_numbers_are_dated_and_not_sequential():
+    first, second = place_order(), place_order()
+
+    today = timezone.localdate().strftime("%Y%m%d")
+    assert first.number.startswith(today) and len(first.number) == 16
+    assert abs(int(first.number) - int(second.number)) != 1
+
+
+def test_the_same_idempotency_key_gives_one_order():
+    sku = SkuFactory(stock=5)
+    first = place_order(items=[(sku, 1)], key="same-key-123456789")
+
+    again = place_order(items=[(sku, 1)], key="same-key-123456789")
+
+    assert again.pk == first.pk
+    assert Order.objects.count() == 1
+    assert stock_of(sku) == 4
+
+
+def test_more_than_the_stock_is_refused_and_nothing_changes():
+    sku = SkuFactory(stock=1)
+    cart = CartFactory()
+    CartLineFactory(cart=cart, sku=sku, quantity=2)
+
+    with pytest.raises(services.OutOfStock):
+        services.order_place(cart=cart, details=checkout_details(), idempotency_key="k" * 20)
+
+    assert stock_of(sku) == 1
+    assert Order.objects.count() == 0
+    assert cart.lines.count() == 1
+
+
+def test_illegal_transition_is_refused():
+    order = place_order()
+
+    with pytest.raises(services.InvalidTransition):
+        services.order_transition(order=order, to_status=OrderStatus.SHIPPED)
+
+    assert Order.objects.get(pk=order.pk).status == OrderStatus.PENDING_PAYMENT
+
+
+def test_every_transition_is_an_event_with_who_and_when(admin_user):
+    order = place_order(payment_method=PaymentMethod.CASH_ON_DELIVERY)
+
+    services.order_mark_shipped(
+        order=order, carrier="顺丰", tracking_number="SF1", actor=admin_user
+    )
+
+    events = list(order.events.values_list("from_status", "to_status", "actor"))
+    assert events == [
+        ("", OrderStatus.PENDING_PAYMENT, None),
+        (OrderStatus.PENDING_PAYMENT, OrderStatus.PICKING, admin_user.pk),
+        (OrderStatus.PICKING, OrderStatus.SHIPPED, admin_user.pk),
+    ]
+
+
+def test_cancel_releases_stock():
+    sku = SkuFactory(stock=3)
+    order = place_order(items=[(sku, 2)])
+
+    services.order_cancel(order=order)
+
+    assert stock_of(sku) == 3
+    assert Order.objects.get(pk=order.pk).status == OrderStatus.CANCELLED
+
+
+def test_a_shipped_order_cannot_be_cancelled():
+    sku = SkuFactory(stock=3)
+    order = place_order(items=[(sku, 1)], payment_method=PaymentMethod.CASH_ON_DELIVERY)
+    services.order_mark_shipped(order=order, carrier="顺丰", tracking_number="SF1")
+
+    with pytest.raises(services.InvalidTransition):
+        services.order_cancel(order=order)
+
+    assert stock_of(sku) == 2
+
+
+def test_unpaid_online_orders_expire_after_30_minutes_and_release_stock():
+    sku = SkuFactory(stock=3)
+    order = place_order(items=[(sku, 1)])
+    cod = place_order(items=[(sku, 1)], payment_method=PaymentMethod.CASH_ON_DELIVERY)
+
+    assert services.orders_expire_unpaid(now=timezone.now() + timedelta(minutes=29)) == 0
+    assert services.orders_expire_unpaid(now=timezone.now() + timedelta(minutes=31)) == 1
+    assert services.orders_expire_unpaid(now=timezone.now() + timedelta(minutes=31)) == 0
+
+    assert Order.objects.get(pk=order.pk).status == OrderStatus.CANCELLED
+    assert Order.objects.get(pk=cod.pk).status == OrderStatus.PENDING_PAYMENT
+    assert stock_of(sku) == 2
+
+
+def pay(order):
+    return services.order_mark_paid(
+        order=order,
+        provider="simulator",
+        provider_event_id=f"ev-{order.number}",
+        amount=order.total_amount,
+    )
+
+
+def test_payment_marks_the_order_paid_once():
+    order = place_order()
+
+    assert pay(order) is True
+    assert pay(order) is False
+
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PAID and order.paid_at is not None
+    assert order.payments.count() == 1
+
+
+def test_wrong_amount_is_refused_and_changes_nothing():
+    order = place_order()
+
+    with pytest.raises(services.OrderError):
+        services.order_mark_paid(
+            order=order, provider="simulator", provider_event_id="x", amount=Decimal("1.00")
+        )
+
+    assert Order.objects.get(pk=order.pk).status == OrderStatus.PENDING_PAYMENT
+
+
+def test_partial_refund_by_line_then_full_refund_never_exceeds_paid():
+    cheap, dear = (
+        SkuFactory(price=Decimal("50.00"), stock=9),
+        SkuFactory(price=Decimal("150.00"), stock=9),
+    )
+    order = place_order(items=[(cheap, 2), (dear, 1)])
+    pay(order)
+    cheap_line = order.lines.get(sku=cheap)
+
+    partial = services.order_refund(order=order, lines={cheap_line.pk: 1})
+    assert (partial.status, partial.refunded_amount) == (
+        OrderStatus.PARTIALLY_REFUNDED,
+        Decimal("50.00"),
+    )
+    assert stock_of(cheap) == 8
+
+    full = services.order_refund(order=order)
+    assert (full.status, full.refunded_amount) == (OrderStatus.REFUNDED, order.total_amount)
+
+    with pytest.raises(services.OrderError):
+        services.order_refund(order=order)
+    assert Order.objects.get(pk=order.pk).refunded_amount == order.total_amount
+
+
+def test_refund_of_more_than_bought_is_refused():
+    order = place_order()
+    pay(order)
+    line = order.lines.get()
+
+    with pytest.raises(services.OrderError):
+        services.order_refund(order=order, lines={line.pk: 5})
+
+    assert Order.objects.get(pk=order.pk).refunded_amount == 0
+
+
+def test_shipping_emails_the_carrier_and_tracking_number(django_capture_on_commit_callbacks):
+    order = place_order()
+    pay(order)
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.order_mark_shipped(order=order, carrier="顺丰速运", tracking_number="SF123")
+
+    assert "SF123" in mail.outbox[0].body
+    assert Order.objects.get(pk=order.pk).shipped_at is not None
+
+
+def test_shipping_by_courier_needs_a_tracking_number():
+    order = place_order()
+    pay(order)
+
+    with pytest.raises(services.OrderError):
+        services.order_mark_shipped(order=order, carrier="顺丰", tracking_number=" ")
+
+    assert Order.objects.get(pk=order.pk).status == OrderStatus.PAID
+
+
+def test_address_correction_is_logged_with_old_and_new_values(admin_user):
+    order = place_order()
+
+    services.order_correct_contact(order=order, actor=admin_user, phone="13900139000")
+
+    event = order.events.get(kind=OrderEvent.Kind.ADDRESS)
+    assert "13800138000 → 13900139000" in event.note
+    assert event.actor == admin_user
+
+
+def test_pickup_orders_pay_no_shipping():
+    order = place_order(
+        items=[(SkuFactory(price=Decimal("20.00")), 1)], shipping_method=ShippingMethod.PICKUP
+    )
+
+    assert order.shipping_amount == 0
+    assert order.total_amount == Decimal("20.00")
+
+
+def test_cash_on_delivery_counts_as_paid_when_delivered():
+    order = place_order(payment_method=PaymentMethod.CASH_ON_DELIVERY)
+    services.order_mark_shipped(order=order, carrier="顺丰", tracking_number="SF1")
+
+    delivered = services.order_mark_delivered(order=Order.objects.get(pk=order.pk))
+
+    assert delivered.paid_at is not None and delivered.status == OrderStatus.DELIVERED
