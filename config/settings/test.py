@@ -26,3 +26,8 @@ if REDIS_URL:  # noqa: F405
     REDIS_URL = f"{_base}/{_db}"
     CACHES["default"]["LOCATION"] = REDIS_URL
 PAGE_CACHE_SECONDS = 60
+
+# Several test runs may share one PostgreSQL server (a developer's and CI's, or parallel
+# runs): each run gets its own test database, dropped at the end.
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": f"test_shop_{os.getpid()}"}  # noqa: F405
