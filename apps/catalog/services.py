@@ -188,6 +188,7 @@ def products_refresh_stock(*, product_ids: list[int]) -> None:
     statement per product (called inside the order transaction, rows locked by id order)."""
     on_sale = (
         Sku.objects.filter(product=OuterRef("pk"), is_active=True)
+        .order_by()
         .values("product")
         .annotate(total=Sum("stock"))
         .values("total")

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -195,10 +196,12 @@ def order_place(
                     per_product.get(line.sku.product_id, 0) + line.quantity
                 )
             for product_id in sorted(per_product):
+                # The listing's summary moves with the reservation; Greatest keeps a summary
+                # that an operator's edit left stale from failing the order.
                 Product.objects.filter(pk=product_id).update(
-                    sales_count=F("sales_count") + per_product[product_id]
+                    sales_count=F("sales_count") + per_product[product_id],
+                    total_stock=Greatest(F("total_stock") - per_product[product_id], 0),
                 )
-            products_refresh_stock(product_ids=list(per_product))
             OrderLine.objects.bulk_create(
                 OrderLine(
                     order=order,

@@ -52,8 +52,12 @@ class ProductFactory(DjangoModelFactory):
 
 
 class SkuFactory(DjangoModelFactory):
+    """A SKU whose product's listing summary (price range, stock) is refreshed, as the admin
+    and the import do after every SKU change."""
+
     class Meta:
         model = Sku
+        skip_postgeneration_save = True
 
     product = factory.SubFactory(ProductFactory, skus=[])
     code = factory.Sequence(lambda n: f"SKU-{n:05d}")
@@ -61,6 +65,11 @@ class SkuFactory(DjangoModelFactory):
     options_en = "White"
     price = Decimal("199.00")
     stock = 50
+
+    @factory.post_generation
+    def refresh_product(self, create, extracted, **kwargs):
+        if create:
+            services.product_refresh_summary(product=self.product)
 
 
 class ProductSpecFactory(DjangoModelFactory):

@@ -258,3 +258,12 @@ def test_cash_on_delivery_counts_as_paid_when_delivered():
     delivered = services.order_mark_delivered(order=Order.objects.get(pk=order.pk))
 
     assert delivered.paid_at is not None and delivered.status == OrderStatus.DELIVERED
+
+
+def test_listing_stock_of_a_product_with_several_skus_follows_orders():
+    sku = SkuFactory(stock=5)
+    SkuFactory(product=sku.product, stock=7)
+
+    place_order(items=[(sku, 2)])
+
+    assert Product.objects.get(pk=sku.product_id).total_stock == 10

@@ -1,0 +1,124 @@
+"""Checkout under contention: 32 concurrent buyers race for one hot SKU on PostgreSQL.
+
+Each buyer is its own process with its own database connection; every attempt puts one
+unit in a cart and places the order through the real service (re-price, lock, reserve,
+snapshot). Reports orders/s and checks that exactly `stock` orders succeeded (no oversell).
+
+    python benchmarks/checkout.py [--buyers 32] [--stock 2000] [--database-url URL]
+"""
+
+import argparse
+import multiprocessing
+import os
+import secrets
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def setup_django(database_url: str) -> None:
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    os.environ["DEBUG"] = "false"
+    os.environ["LOG_LEVEL"] = "WARNING"
+    # As in production, the web process only enqueues emails; no worker runs here.
+    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "false"
+    os.environ["CELERY_BROKER_URL"] = "memory://"
+    import django
+
+    django.setup()
+
+
+def buyer(args) -> tuple[int, int]:
+    database_url, sku_id, attempts = args
+    setup_django(database_url)
+    from apps.cart.models import Cart, CartLine
+    from apps.orders import services
+    from apps.orders.choices import PaymentMethod, ShippingMethod
+
+    details = services.CheckoutDetails(
+        email="bench@example.com",
+        phone="13800138000",
+        recipient_name="压测",
+        shipping_method=ShippingMethod.PICKUP,
+        payment_method=PaymentMethod.CASH_ON_DELIVERY,
+    )
+    placed = refused = 0
+    for _ in range(attempts):
+        cart = Cart.objects.create()
+        CartLine.objects.create(cart=cart, sku_id=sku_id, quantity=1, price_seen=0)
+        try:
+            services.order_place(
+                cart=cart, details=details, idempotency_key=secrets.token_urlsafe(24)
+            )
+            placed += 1
+        except services.OutOfStock:
+            refused += 1
+    return placed, refused
+
+
+def main() -> dict:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--buyers", type=int, default=32)
+    parser.add_argument("--stock", type=int, default=2000)
+    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/shop_bench")
+    options = parser.parse_args()
+
+    env = {
+        **os.environ,
+        "DATABASE_URL": options.database_url,
+        "DJANGO_SETTINGS_MODULE": "config.settings.local",
+        "LOG_LEVEL": "WARNING",
+    }
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    setup_django(options.database_url)
+    from apps.catalog.demo import load_catalog
+    from apps.catalog.models import Sku
+    from apps.orders.models import Order
+
+    if not Sku.objects.exists():
+        load_catalog(with_images=False)
+    hot = Sku.objects.order_by("pk").first()
+    Sku.objects.filter(pk=hot.pk).update(stock=options.stock)
+    before = Order.objects.filter(lines__sku=hot).count()
+    # More attempts than stock, so the last units are fought over and some buyers lose.
+    per_buyer = options.stock // options.buyers + 5
+    from django.db import connections
+
+    connections.close_all()
+    started = time.perf_counter()
+    with multiprocessing.get_context("fork").Pool(options.buyers) as pool:
+        results = pool.map(buyer, [(options.database_url, hot.pk, per_buyer)] * options.buyers)
+    elapsed = time.perf_counter() - started
+    placed = sum(result[0] for result in results)
+    refused = sum(result[1] for result in results)
+    hot.refresh_from_db()
+    orders = Order.objects.filter(lines__sku=hot).count() - before
+    figures = {
+        "buyers": options.buyers,
+        "stock": options.stock,
+        "attempts": placed + refused,
+        "orders": orders,
+        "refused": refused,
+        "stock_left": hot.stock,
+        "seconds": round(elapsed, 2),
+        "orders_per_second": round(placed / elapsed, 1),
+        "oversold": orders > options.stock or hot.stock < 0,
+    }
+    for key, value in figures.items():
+        print(f"{key:>18}: {value}")
+    return figures
+
+
+if __name__ == "__main__":
+    result = main()
+    sys.exit(1 if result["oversold"] or result["orders"] != result["stock"] else 0)
