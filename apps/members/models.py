@@ -2,6 +2,10 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.models import TimeStampedModel
+from apps.members.regions import full_region_name
+from apps.members.validators import validate_mobile
+
 
 class UserManager(BaseUserManager):
     """Users log in with their email address; there is no separate username."""
@@ -30,7 +34,9 @@ class UserManager(BaseUserManager):
 class User(AbstractUser):
     username = None
     email = models.EmailField(_("email address"), unique=True)
-    phone = models.CharField(_("mobile number"), max_length=20, blank=True)
+    phone = models.CharField(
+        _("mobile number"), max_length=20, blank=True, validators=[validate_mobile]
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -44,6 +50,53 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.email
 
+    def get_full_name(self) -> str:
+        """Chinese names are written family name first, without a space (张伟); others given
+        name first (Wei Zhang)."""
+        first, last = self.first_name.strip(), self.last_name.strip()
+        if (first + last).isascii():
+            return f"{first} {last}".strip()
+        return f"{last}{first}"
+
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.email.split("@")[0]
+
+
+class Address(TimeStampedModel):
+    """A delivery address in a member's address book. Regions are stored as GB/T 2260 codes
+    with their names beside them, so an address reads the same even if the list changes."""
+
+    member = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="addresses", verbose_name=_("member")
+    )
+    recipient_name = models.CharField(_("recipient"), max_length=50)
+    mobile = models.CharField(_("mobile number"), max_length=11, validators=[validate_mobile])
+    province_code = models.CharField(_("province code"), max_length=12)
+    province_name = models.CharField(_("province"), max_length=50)
+    city_code = models.CharField(_("city code"), max_length=12)
+    city_name = models.CharField(_("city"), max_length=50)
+    district_code = models.CharField(_("district code"), max_length=12)
+    district_name = models.CharField(_("district"), max_length=50)
+    street = models.CharField(_("street address"), max_length=200)
+    postal_code = models.CharField(_("postal code"), max_length=6, blank=True)
+    is_default = models.BooleanField(_("default address"), default=False)
+
+    class Meta:
+        verbose_name = _("address")
+        verbose_name_plural = _("addresses")
+        ordering = ["-is_default", "-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=models.Q(is_default=True),
+                name="members_address_one_default_per_member",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_name} {self.region_name}{self.street}"
+
+    @property
+    def region_name(self) -> str:
+        return full_region_name(self.province_name, self.city_name, self.district_name)

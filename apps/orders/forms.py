@@ -6,25 +6,24 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from apps.members import regions
-from apps.members.validators import normalise_mobile
+from apps.members.forms import MobileField, RegionFieldsForm
 from apps.orders.choices import PaymentMethod, ShippingMethod
 
 TAX_ID = re.compile(r"^[0-9A-Z]{15,20}$")
 
 
-class CheckoutForm(forms.Form):
+class CheckoutForm(RegionFieldsForm):
     """Contact, delivery and payment choices. Region selects cascade province → city →
     district; without JavaScript the “Update choices” button reloads the lists."""
 
+    regions_required = False
+
     email = forms.EmailField(label=_("Email"), max_length=254)
-    phone = forms.CharField(label=_("Mobile number"), max_length=20)
+    phone = MobileField()
     saved_address = forms.TypedChoiceField(
         label=_("Saved address"), required=False, coerce=int, empty_value=None
     )
     recipient_name = forms.CharField(label=_("Recipient"), max_length=50, required=False)
-    province = forms.ChoiceField(label=_("Province"), required=False)
-    city = forms.ChoiceField(label=_("City"), required=False)
-    district = forms.ChoiceField(label=_("District"), required=False)
     street = forms.CharField(label=_("Street address"), max_length=200, required=False)
     postal_code = forms.RegexField(
         label=_("Postal code"), regex=r"^\d{6}$", required=False, max_length=6
@@ -53,15 +52,6 @@ class CheckoutForm(forms.Form):
         ]
         if not addresses:
             del self.fields["saved_address"]
-        data = self.data if self.is_bound else self.initial
-        province = data.get("province") or ""
-        city = data.get("city") or ""
-        self.fields["province"].choices = [("", _("Choose a province"))] + regions.provinces()
-        self.fields["city"].choices = [("", _("Choose a city"))] + regions.cities(province)
-        self.fields["district"].choices = [("", _("Choose a district"))] + regions.districts(city)
-
-    def clean_phone(self):
-        return normalise_mobile(self.cleaned_data["phone"])
 
     def clean_invoice_tax_id(self):
         value = self.cleaned_data["invoice_tax_id"].strip().upper()
@@ -82,12 +72,8 @@ class CheckoutForm(forms.Form):
                 self.add_error("saved_address", _("Choose one of your addresses."))
             return data
         for field in ("recipient_name", "province", "city", "district", "street"):
-            if not data.get(field):
+            if not data.get(field) and not self.has_error(field):
                 self.add_error(field, _("This field is required for delivery."))
-        if data.get("district") and not regions.is_valid_chain(
-            data.get("province", ""), data.get("city", ""), data["district"]
-        ):
-            self.add_error("district", _("Choose a district of the chosen city."))
         return data
 
     def delivery(self) -> dict:

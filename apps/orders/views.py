@@ -51,9 +51,11 @@ def checkout(request):
         messages.info(request, _("Check your cart before checking out."))
         return redirect("cart:detail")
     addresses = _saved_addresses(request)
-    if request.method == "POST":
+    if request.method == "POST" and "refresh" in request.POST:
+        form = CheckoutForm.for_refresh(request.POST, addresses=addresses)
+    elif request.method == "POST":
         form = CheckoutForm(request.POST, addresses=addresses)
-        if "refresh" not in request.POST and form.is_valid():
+        if form.is_valid():
             data = {
                 key: value
                 for key, value in form.cleaned_data.items()

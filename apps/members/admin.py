@@ -1,0 +1,122 @@
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from apps.members.models import Address, User
+
+
+class MemberCreationForm(AdminUserCreationForm):
+    """Staff add a user with an email address and a password; there is no username."""
+
+    class Meta:
+        model = User
+        fields = ("email",)
+
+    def clean_email(self):
+        email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise ValidationError(_("A user with this email address already exists."))
+        return email
+
+
+class MemberChangeForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+        field_classes: dict[str, type[forms.Field]] = {}
+
+
+class AddressInline(admin.TabularInline):
+    model = Address
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = ("recipient_name", "mobile", "region_name", "street", "postal_code", "is_default")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    form = MemberChangeForm
+    add_form = MemberCreationForm
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Personal info"), {"fields": ("last_name", "first_name", "phone")}),
+        (
+            _("Permissions"),
+            {
+                "fields": (
+                    "is_active",
+                    "is_staff",
+                    "is_superuser",
+                    "groups",
+                    "user_permissions",
+                ),
+            },
+        ),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("email", "usable_password", "password1", "password2"),
+            },
+        ),
+    )
+    list_display = ("email", "last_name", "first_name", "phone", "is_staff", "is_active")
+    list_filter = ("is_staff", "is_active", "is_superuser", "groups")
+    search_fields = ("email", "first_name", "last_name", "phone")
+    ordering = ("email",)
+    readonly_fields = ("last_login", "date_joined")
+
+    def get_inlines(self, request, obj):
+        # A new user has no addresses yet; the add page is email and password only.
+        return (AddressInline,) if obj is not None else ()
+
+
+@admin.register(Address)
+class AddressAdmin(admin.ModelAdmin):
+    """Members keep their own address book; staff read it here (orders carry their own copy
+    of the address, corrected on the order)."""
+
+    list_display = ("recipient_name", "mobile", "region_name", "street", "member", "is_default")
+    list_filter = ("is_default", "province_name")
+    search_fields = ("recipient_name", "mobile", "street", "member__email")
+    list_select_related = ("member",)
+    readonly_fields = (
+        "member",
+        "recipient_name",
+        "mobile",
+        "province_code",
+        "province_name",
+        "city_code",
+        "city_name",
+        "district_code",
+        "district_name",
+        "street",
+        "postal_code",
+        "is_default",
+        "created_at",
+        "updated_at",
+    )
+
+    @admin.display(description=_("region"))
+    def region_name(self, address: Address) -> str:
+        return address.region_name
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,0 +1,45 @@
+import factory
+from allauth.account.models import EmailAddress
+from factory.django import DjangoModelFactory
+
+from apps.members.models import Address, User
+
+PASSWORD = "a-long-test-password-42"
+
+
+class UserFactory(DjangoModelFactory):
+    """A member who can log in: password PASSWORD and a verified primary email address."""
+
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"member{n}@example.com")
+    first_name = factory.Faker("first_name", locale="zh_CN")
+    last_name = factory.Faker("last_name", locale="zh_CN")
+    password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def verified_email(self, create, extracted, **kwargs):
+        if create and extracted is not False:
+            EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+
+
+class AddressFactory(DjangoModelFactory):
+    """An address in 广东省深圳市南山区 (440000 → 440300 → 440305)."""
+
+    class Meta:
+        model = Address
+
+    member = factory.SubFactory(UserFactory)
+    recipient_name = factory.Faker("name", locale="zh_CN")
+    mobile = factory.Sequence(lambda n: f"138{n:08d}")
+    province_code = "440000"
+    province_name = "广东省"
+    city_code = "440300"
+    city_name = "深圳市"
+    district_code = "440305"
+    district_name = "南山区"
+    street = factory.Sequence(lambda n: f"科技园路 {n} 号")
+    postal_code = "518057"
+    is_default = False
