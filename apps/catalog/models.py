@@ -135,9 +135,18 @@ class Product(SeoFields, TimeStampedModel):
             models.Index(
                 fields=["-created_at", "-id"], name="product_newest", condition=Q(is_published=True)
             ),
+            # The home page's few hero products, without walking every published product.
+            models.Index(
+                fields=["-popularity", "-id"],
+                name="product_hero",
+                condition=Q(is_published=True, is_hero=True),
+            ),
             models.Index(fields=["category", "-popularity"], name="product_category_popular"),
             models.Index(fields=["series", "-popularity"], name="product_series_popular"),
         ]
+        # Listing placement (published, hero, series, category, slug) is kept apart from
+        # text edits, so pre-sales staff can fix texts without moving or hiding products.
+        permissions = [("publish_product", _("Can publish products and change their placement"))]
 
     def __str__(self) -> str:
         return self.name
@@ -184,6 +193,8 @@ class Sku(TimeStampedModel):
             models.CheckConstraint(condition=Q(stock__gte=0), name="sku_stock_not_negative"),
             models.CheckConstraint(condition=Q(price__gt=0), name="sku_price_positive"),
         ]
+        # Without it a SKU editor is a stock keeper: only the stock count changes.
+        permissions = [("change_sku_price", _("Can change SKU prices and details"))]
 
     def __str__(self) -> str:
         return f"{self.product.name} · {self.options}" if self.options else self.code

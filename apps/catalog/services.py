@@ -22,6 +22,9 @@ logger = logging.getLogger(__name__)
 CARD_SIZE = (480, 480)
 SMALL_SIZE = (120, 120)
 MAX_IMAGE_PIXELS = 40_000_000
+MAX_IMAGE_BYTES = 5 * 1024 * 1024
+# Only formats Pillow decodes itself: no PostScript (Ghostscript) or other delegates.
+IMAGE_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
 
 
 class CatalogError(Exception):
@@ -95,9 +98,10 @@ def skus_change_price(*, sku_ids: list[int], percent: Decimal) -> int:
 
 
 def _open_checked_image(data: bytes) -> Image.Image:
-    Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+    """Open an upload for re-encoding: known image formats only, pixel count checked from the
+    header before any decoding (decompression bombs are refused)."""
     try:
-        image = Image.open(BytesIO(data))
+        image = Image.open(BytesIO(data), formats=IMAGE_FORMATS)
         if image.width * image.height > MAX_IMAGE_PIXELS:
             raise CatalogError(_("The image has too many pixels."))
         image.load()
@@ -131,15 +135,24 @@ def product_image_make_thumbnails(*, product_image: ProductImage) -> ProductImag
     return product_image
 
 
+def product_image_validate(*, data: bytes) -> ContentFile:
+    """Accept an upload only if it is a JPEG, PNG, WebP or GIF image of at most 5 MB and 40
+    million pixels; return it re-encoded as JPEG, so only its pixels are ever stored."""
+    if len(data) > MAX_IMAGE_BYTES:
+        raise CatalogError(_("The image is larger than 5 MB."))
+    image = _open_checked_image(data)
+    buffer = BytesIO()
+    image.save(buffer, "JPEG", quality=88)
+    return ContentFile(buffer.getvalue(), name="upload.jpg")
+
+
 def product_image_create(
     *, product: Product, data: bytes, alt: str = "", sort_order: int = 0
 ) -> ProductImage:
     """Store an uploaded image re-encoded as JPEG under a random name, with thumbnails."""
-    image = _open_checked_image(data)
-    buffer = BytesIO()
-    image.save(buffer, "JPEG", quality=88)
+    content = product_image_validate(data=data)
     product_image = ProductImage(product=product, alt=alt, sort_order=sort_order)
-    product_image.image.save("upload.jpg", ContentFile(buffer.getvalue()), save=False)
+    product_image.image.save("upload.jpg", content, save=False)
     product_image.save()
     return product_image_make_thumbnails(product_image=product_image)
 

@@ -78,7 +78,16 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ("is_staff", "is_active", "is_superuser", "groups")
     search_fields = ("email", "first_name", "last_name", "phone")
     ordering = ("email",)
-    readonly_fields = ("last_login", "date_joined")
+    # Roles are granted on the staff members page, which records every change; here they are
+    # shown but not edited, so no role change escapes the audit log.
+    readonly_fields = (
+        "last_login",
+        "date_joined",
+        "is_staff",
+        "is_superuser",
+        "groups",
+        "user_permissions",
+    )
 
     def get_inlines(self, request, obj):
         # A new user has no addresses yet; the add page is email and password only.
