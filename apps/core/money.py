@@ -2,7 +2,7 @@
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from babel.numbers import format_currency
+from babel.numbers import format_decimal
 
 CENT = Decimal("0.01")
 
@@ -26,6 +26,9 @@ def parse_money(text: str) -> Decimal | None:
 
 
 def format_cny(amount: Decimal, language: str) -> str:
-    """Format a CNY amount for the active language: ¥1,299.00 in both zh_Hans and en."""
+    """Format a CNY amount for the active language: ¥1,299.00 in zh_Hans and in English
+    (shoppers of a Chinese shop expect ¥, not babel's English "CN¥")."""
     locale = "zh_Hans_CN" if language.startswith("zh") else "en_US"
-    return format_currency(money(amount), "CNY", locale=locale, currency_digits=True)
+    value = money(amount)
+    sign = "-" if value < 0 else ""
+    return f"{sign}¥{format_decimal(abs(value), format='#,##0.00', locale=locale)}"

@@ -52,6 +52,13 @@ class CheckoutForm(RegionFieldsForm):
         ]
         if not addresses:
             del self.fields["saved_address"]
+        # The typed address is required only when a courier brings it to a new address.
+        data = self.data if self.is_bound else self.initial
+        courier = (data.get("shipping_method") or ShippingMethod.COURIER) == ShippingMethod.COURIER
+        typed = courier and not data.get("saved_address")
+        for name in ("province", "city", "district", "street"):
+            self.fields[name].required = typed
+        self.fields["recipient_name"].required = typed or not courier
 
     def clean_invoice_tax_id(self):
         value = self.cleaned_data["invoice_tax_id"].strip().upper()
@@ -63,17 +70,12 @@ class CheckoutForm(RegionFieldsForm):
         data = super().clean()
         if data.get("invoice_requested") and not data.get("invoice_title"):
             self.add_error("invoice_title", _("Enter the title to print on the invoice."))
-        if data.get("shipping_method") == ShippingMethod.PICKUP:
-            if not data.get("recipient_name"):
-                self.add_error("recipient_name", _("Enter the name of who will collect it."))
-            return data
-        if data.get("saved_address"):
-            if data["saved_address"] not in self.addresses:
-                self.add_error("saved_address", _("Choose one of your addresses."))
-            return data
-        for field in ("recipient_name", "province", "city", "district", "street"):
-            if not data.get(field) and not self.has_error(field):
-                self.add_error(field, _("This field is required for delivery."))
+        if (
+            data.get("shipping_method") == ShippingMethod.COURIER
+            and data.get("saved_address")
+            and data["saved_address"] not in self.addresses
+        ):
+            self.add_error("saved_address", _("Choose one of your addresses."))
         return data
 
     def delivery(self) -> dict:

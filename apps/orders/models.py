@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from apps.core.models import TimeStampedModel
+from apps.members.regions import full_region_name
 from apps.orders.choices import OrderStatus, PaymentMethod, ShippingMethod
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -105,9 +106,9 @@ class Order(TimeStampedModel):
 
     @property
     def address_line(self) -> str:
-        return " ".join(
-            part for part in (self.province, self.city, self.district, self.street) if part
-        )
+        """The address as written on a parcel: 上海市黄浦区 南京东路 1 号."""
+        region = full_region_name(self.province, self.city, self.district)
+        return f"{region} {self.street}".strip()
 
 
 class OrderLine(models.Model):

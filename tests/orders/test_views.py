@@ -173,3 +173,19 @@ def test_guest_cart_merges_into_member_cart_at_login(client, django_user_model):
     client.force_login(member)
 
     assert CartLine.objects.get().quantity == 3
+
+
+def test_pickup_checkout_needs_no_address(client):
+    add(client, SkuFactory(stock=5))
+    pickup = {
+        "email": "guest@example.com",
+        "phone": "13800138000",
+        "recipient_name": "王五",
+        "shipping_method": "pickup",
+        "payment_method": "cod",
+    }
+
+    response = client.post(reverse("orders:checkout"), pickup)
+
+    assert response.status_code == 302
+    assert client.session["checkout"]["delivery"] == {"recipient_name": "王五"}
