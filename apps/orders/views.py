@@ -3,7 +3,7 @@ import logging
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -15,9 +15,20 @@ from apps.cart import services as cart_services
 from apps.core.ratelimit import rate_limit_hit
 from apps.orders import payments, selectors, services
 from apps.orders.choices import PaymentMethod, ShippingMethod
-from apps.orders.forms import CheckoutForm, OrderLookupForm, PlaceOrderForm
+from apps.orders.forms import CheckoutForm, OrderLookupForm, PlaceOrderForm, ReturnRequestForm
 
 logger = logging.getLogger(__name__)
+
+
+def photo_response(photo) -> FileResponse:
+    """A stored return photo as an inline JPEG (it was re-encoded when uploaded), never
+    sniffed as anything else and kept out of shared caches."""
+    response = FileResponse(photo.image.open("rb"), content_type="image/jpeg")
+    response["Content-Disposition"] = "inline"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
 
 SESSION_CHECKOUT = "checkout"
 SESSION_ORDERS = "placed_orders"
@@ -145,7 +156,82 @@ def _viewable_order(request, number):
 
 def order_detail(request, number):
     order = _viewable_order(request, number)
-    return render(request, "orders/detail.html", {"order": order, "full": True})
+    after_sales = selectors.order_after_sales(order=order)
+    return render(
+        request,
+        "orders/detail.html",
+        {"order": order, "full": True, "after_sales": after_sales},
+    )
+
+
+def return_request_new(request, number):
+    """Ask to return or exchange items of a delivered order (its member, or the guest session
+    that placed it)."""
+    order = _viewable_order(request, number)
+    refusal = selectors.order_return_refusal(order=order)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect(order.get_absolute_url())
+    returnable = selectors.order_returnable_lines(order=order)
+    form = ReturnRequestForm(request.POST or None, request.FILES or None, returnable=returnable)
+    if request.method == "POST" and form.is_valid():
+        try:
+            return_request = services.return_request_create(
+                order=order,
+                kind=form.cleaned_data["kind"],
+                reason=form.cleaned_data["reason"],
+                description=form.cleaned_data["description"],
+                lines=form.quantities(),
+                replacements=form.replacements(),
+                photos=form.cleaned_data["photos"],
+                actor=request.user,
+            )
+        except services.ReturnPhotoError as error:
+            form.add_error("photos", str(error))
+        except services.OrderError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _("Request %(number)s sent. We emailed you a copy.")
+                % {"number": return_request.number},
+            )
+            return redirect(return_request.get_absolute_url())
+    return render(request, "orders/return_form.html", {"order": order, "form": form})
+
+
+def _viewable_return(request, number, return_number):
+    order = _viewable_order(request, number)
+    return_request = selectors.return_request_for_order(order=order, number=return_number)
+    if return_request is None:
+        raise Http404(_("No such request."))
+    return return_request
+
+
+def return_request_detail(request, number, return_number):
+    return_request = _viewable_return(request, number, return_number)
+    return render(request, "orders/return_detail.html", {"return_request": return_request})
+
+
+@require_POST
+def return_request_withdraw(request, number, return_number):
+    return_request = _viewable_return(request, number, return_number)
+    try:
+        services.return_withdraw(return_request=return_request, actor=request.user)
+    except services.OrderError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Your request is withdrawn."))
+    return redirect(return_request.get_absolute_url())
+
+
+def return_photo(request, number, return_number, photo_id):
+    """A return photo, only for whoever may see the request; always served as a JPEG."""
+    return_request = _viewable_return(request, number, return_number)
+    photo = next((p for p in return_request.photos.all() if p.pk == photo_id), None)
+    if photo is None:
+        raise Http404(_("No such photo."))
+    return photo_response(photo)
 
 
 @login_required

@@ -1,7 +1,12 @@
 import secrets
+from io import BytesIO
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from apps.orders import services
 from apps.orders.choices import PaymentMethod, ShippingMethod
+from apps.orders.models import Order, ReturnKind, ReturnReason
 from tests.cart.factories import CartFactory, CartLineFactory
 from tests.catalog.factories import SkuFactory
 
@@ -36,3 +41,44 @@ def place_order(*, items=None, member=None, key=None, **details):
         idempotency_key=key or secrets.token_urlsafe(24),
         member=member,
     )
+
+
+def delivered_order(*, items=None, member=None, **details):
+    """An order taken through payment, shipping and delivery by the real services."""
+    order = place_order(items=items, member=member, **details)
+    services.order_mark_paid(
+        order=order,
+        provider="simulator",
+        provider_event_id=f"paid-{order.number}",
+        amount=order.total_amount,
+    )
+    services.order_mark_shipped(
+        order=Order.objects.get(pk=order.pk), carrier="顺丰速运", tracking_number="SF1000"
+    )
+    return services.order_mark_delivered(order=Order.objects.get(pk=order.pk))
+
+
+def request_return(
+    *,
+    order,
+    lines=None,
+    kind=ReturnKind.RETURN,
+    reason=ReturnReason.QUALITY,
+    **kwargs,
+):
+    """A return (or exchange) asked for through the real service; by default every unit of
+    every line, for a quality problem."""
+    if lines is None:
+        lines = {line.pk: line.quantity for line in order.lines.all()}
+    return services.return_request_create(
+        order=order, kind=kind, reason=reason, lines=lines, **kwargs
+    )
+
+
+def image_upload(
+    name: str = "photo.png", image_format: str = "PNG", size: tuple[int, int] = (40, 30)
+) -> SimpleUploadedFile:
+    """A picture as a browser uploads it."""
+    buffer = BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(buffer, image_format)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type=f"image/{image_format.lower()}")
