@@ -11,6 +11,7 @@ import functools
 import hashlib
 import logging
 import re
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -34,7 +35,9 @@ def _safe(call, default=None):
 
 
 def version(scope: str) -> int:
-    return _safe(lambda: cache.get_or_set(f"pagecache:v:{scope}", 1, None), 0) or 0
+    # A lost version key (evicted, or the cache emptied) starts again from the clock, never
+    # from a number an older cached page may still carry.
+    return _safe(lambda: cache.get_or_set(f"pagecache:v:{scope}", time.time_ns, None), 0) or 0
 
 
 def bump_version(scope: str) -> None:
@@ -44,7 +47,7 @@ def bump_version(scope: str) -> None:
         try:
             cache.incr(f"pagecache:v:{scope}")
         except ValueError:
-            cache.set(f"pagecache:v:{scope}", 2, None)
+            cache.set(f"pagecache:v:{scope}", time.time_ns(), None)
 
     _safe(bump)
 
