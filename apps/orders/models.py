@@ -8,7 +8,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from apps.core.models import TimeStampedModel
 from apps.members.regions import full_region_name
@@ -76,7 +75,8 @@ class Order(TimeStampedModel):
     # One checkout form submission makes at most one order, however often it is posted.
     idempotency_key = models.CharField(max_length=64, unique=True, editable=False)
 
-    history = HistoricalRecords()
+    # The audit of an order is its events (who, when, from, to, what changed), written by the
+    # services for every change; a second copy of each row would only slow checkout down.
 
     class Meta:
         ordering = ["-created_at", "-id"]

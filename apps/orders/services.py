@@ -171,9 +171,10 @@ def order_place(
     member=None,
     language: str = "zh-hans",
 ) -> Order:
-    """Turn the cart into an order in one transaction: re-price, reserve stock (rows locked in
-    primary-key order, never below zero), snapshot the lines, empty the cart. The same
-    idempotency key always gives back the same single order."""
+    """Turn the cart into an order in one transaction: re-price, snapshot the lines, empty the
+    cart and reserve stock (conditional updates in primary-key order, never below zero). The
+    same idempotency key always gives back the same single order: a concurrent copy waits on
+    the key's unique index and then returns the winner's order."""
     try:
         with transaction.atomic():
             lines = list(cart.lines.all())
@@ -183,13 +184,7 @@ def order_place(
                     return existing
                 raise OrderError(_("Your cart is empty."))
             wanted = {line.sku_id: line.quantity for line in lines}
-            skus = list(
-                Sku.objects.select_for_update()
-                .select_related("product")
-                .filter(pk__in=sorted(wanted))
-                .order_by("pk")
-            )
-            # Checked under the locks: a concurrent submission of the same form has committed.
+            skus = list(Sku.objects.select_related("product").filter(pk__in=wanted).order_by("pk"))
             existing = Order.objects.filter(idempotency_key=idempotency_key).first()
             if existing:
                 return existing
@@ -217,6 +212,23 @@ def order_place(
                 ),
                 **details.__dict__,
             )
+            OrderLine.objects.bulk_create(
+                OrderLine(
+                    order=order,
+                    sku=line.sku,
+                    product_name=line.sku.product.name,
+                    sku_options=line.sku.options,
+                    sku_code=line.sku.code,
+                    unit_price=line.unit_price,
+                    quantity=line.quantity,
+                    line_total=line.line_total,
+                )
+                for line in pricing.lines
+            )
+            cart.lines.all().delete()
+            _record(order, kind=OrderEvent.Kind.STATUS, actor=member, note=_("Order placed."))
+            # Stock is taken last, so the hot SKU rows stay locked only from here to commit.
+            # Conditional updates in primary-key order: never below zero, never a deadlock.
             low_stock = False
             per_product: dict[int, int] = {}
             for line in pricing.lines:
@@ -236,21 +248,6 @@ def order_place(
                     sales_count=F("sales_count") + per_product[product_id],
                     total_stock=Greatest(F("total_stock") - per_product[product_id], 0),
                 )
-            OrderLine.objects.bulk_create(
-                OrderLine(
-                    order=order,
-                    sku=line.sku,
-                    product_name=line.sku.product.name,
-                    sku_options=line.sku.options,
-                    sku_code=line.sku.code,
-                    unit_price=line.unit_price,
-                    quantity=line.quantity,
-                    line_total=line.line_total,
-                )
-                for line in pricing.lines
-            )
-            cart.lines.all().delete()
-            _record(order, kind=OrderEvent.Kind.STATUS, actor=member, note=_("Order placed."))
             _email_after_commit(order, "placed")
             if low_stock:
                 transaction.on_commit(lambda: pagecache.bump_version("catalog"))
