@@ -34,7 +34,8 @@ fmt: $(STAMP)
 	$(BIN)/ruff format .
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py --large
+	$(BIN)/python benchmarks/checkout.py
 
 messages: $(STAMP)
 	$(MANAGE) makemessages -l zh_Hans -l en --ignore=.venv --ignore=tests --no-obsolete

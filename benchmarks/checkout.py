@@ -67,13 +67,30 @@ def buyer(database_url, sku_id, attempts, barrier, results) -> None:
     results.put((placed, refused, started, time.perf_counter()))
 
 
+def create_database(database_url: str) -> None:
+    """Start from an empty database of that name on the server."""
+    import psycopg2
+    from psycopg2 import sql
+
+    server, name = database_url.rsplit("/", 1)
+    connection = psycopg2.connect(f"{server}/postgres")
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+        cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    connection.close()
+
+
 def main() -> dict:
     parser = argparse.ArgumentParser()
     parser.add_argument("--buyers", type=int, default=32)
     parser.add_argument("--stock", type=int, default=2000)
-    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/shop_bench")
+    parser.add_argument(
+        "--database-url", default="postgres://postgres@127.0.0.1:5432/shop_checkout_bench"
+    )
     options = parser.parse_args()
 
+    create_database(options.database_url)
     env = {
         **os.environ,
         "DATABASE_URL": options.database_url,
