@@ -445,10 +445,13 @@ def test_every_step_emails_the_shopper(django_capture_on_commit_callbacks):
 
     number = return_request.number
     assert [message.subject for message in mail.outbox] == [
-        f"We received your request {number}",
-        f"Request {number} approved: where to send the goods",
-        f"The goods for request {number} have arrived",
-        f"Request {number}: refund made",
+        gettext(subject) % {"number": number}
+        for subject in (
+            "We received your request %(number)s",
+            "Request %(number)s approved: where to send the goods",
+            "The goods for request %(number)s have arrived",
+            "Request %(number)s: refund made",
+        )
     ]
     assert {tuple(message.to) for message in mail.outbox} == {(order.email,)}
     assert RETURN_ADDRESS in mail.outbox[1].body

@@ -130,7 +130,8 @@ def test_a_file_that_is_not_an_image_is_a_form_error_and_nothing_is_saved(client
 
     assert response.status_code == 200
     assert response.context["form"].errors["photos"] == [
-        "invoice.jpg: " + gettext("This file is not an image we can read.")
+        gettext("%(name)s: %(problem)s")
+        % {"name": "invoice.jpg", "problem": gettext("This file is not an image we can read.")}
     ]
     assert ReturnRequest.objects.count() == 0
 
@@ -147,7 +148,8 @@ def test_an_image_with_too_many_pixels_is_a_form_error(client, monkeypatch):
 
     assert response.status_code == 200
     assert response.context["form"].errors["photos"] == [
-        "big.png: " + gettext("The image has too many pixels.")
+        gettext("%(name)s: %(problem)s")
+        % {"name": "big.png", "problem": gettext("The image has too many pixels.")}
     ]
     assert ReturnRequest.objects.count() == 0
 
@@ -173,7 +175,9 @@ def test_asking_for_no_item_is_a_form_error(client):
 
     response = client.post(new_return_url(order), form_data(order, **{f"line_{line.pk}": 0}))
 
-    assert response.context["form"].non_field_errors() == ["Choose at least one item and how many."]
+    assert response.context["form"].non_field_errors() == [
+        gettext("Choose at least one item and how many.")
+    ]
     assert ReturnRequest.objects.count() == 0
 
 
@@ -245,8 +249,12 @@ def test_the_request_page_shows_who_pays_shipping(client):
     response = client.get(return_request.get_absolute_url())
 
     content = response.content.decode()
-    assert "The buyer pays shipping both ways" in content
-    assert "the delivery fee of the order is not refunded" in content
+    assert gettext("The buyer pays shipping both ways") in content
+    terms = (
+        "Not a quality problem: you pay the postage to send the goods back, and the delivery"
+        " fee of the order is not refunded."
+    )
+    assert gettext(terms) in content
 
 
 def test_the_request_page_shows_the_return_address_once_approved(client):
