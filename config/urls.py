@@ -9,7 +9,7 @@ from apps.catalog.sitemaps import CategorySitemap, ProductSitemap, StaticSitemap
 from apps.community.sitemaps import HelpPageSitemap
 from apps.core import health
 from apps.core import views as core_views
-from apps.orders import views as order_views
+from apps.payments import views as payment_views
 
 sitemaps = {
     "pages": StaticSitemap,
@@ -23,7 +23,7 @@ urlpatterns = [
     path("robots.txt", core_views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("admin/", admin.site.urls),
-    path("payments/notify/<slug:provider>/", order_views.payment_notify, name="payment_notify"),
+    path("payments/notify/<slug:provider>/", payment_views.notify, name="payment_notify"),
 ]
 
 if core_views.bare_enabled():
@@ -35,6 +35,8 @@ urlpatterns += i18n_patterns(
     path("help/", include("apps.community.urls")),
     path("cart/", include("apps.cart.urls")),
     path("", include("apps.orders.urls")),
+    path("", include("apps.payments.urls")),
+    path("", include("apps.aftersales.urls")),
     path("", include("apps.catalog.urls")),
     prefix_default_language=False,
 )

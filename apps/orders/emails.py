@@ -1,5 +1,5 @@
-"""Order emails (confirmation, payment, shipping, refund, cancellation, out of stock) and the
-steps of returns and exchanges, in the language the order was placed in, as text and HTML."""
+"""Order emails (confirmation, payment, shipping, refund, cancellation, out of stock), in the
+language the order was placed in, as text and HTML."""
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from apps.orders.models import Order, ReturnRequest
+from apps.orders.models import Order
 
 SUBJECTS = {
     "placed": lambda: _("We received your order %(number)s"),
@@ -32,37 +32,6 @@ def send_order_email(*, order: Order, kind: str, line_id: int | None = None) -> 
         subject = SUBJECTS[kind]() % {"number": order.number}
         text = render_to_string("orders/email/order.txt", context)
         html = render_to_string("orders/email/order.html", context)
-    message = EmailMultiAlternatives(subject, text, to=[order.email])
-    message.attach_alternative(html, "text/html")
-    message.send()
-
-
-RETURN_SUBJECTS = {
-    "requested": lambda: _("We received your request %(number)s"),
-    "approved": lambda: _("Request %(number)s approved: where to send the goods"),
-    "received": lambda: _("The goods for request %(number)s have arrived"),
-    "refunded": lambda: _("Request %(number)s: refund made"),
-    "exchange_shipped": lambda: _("Request %(number)s: your replacement is on its way"),
-    "rejected": lambda: _("Request %(number)s was declined"),
-    "closed": lambda: _("Request %(number)s is closed"),
-}
-
-
-def send_return_email(*, return_request: ReturnRequest, step: str) -> None:
-    """One step of a return or exchange, told to the shopper in the order's language."""
-    order = return_request.order
-    with translation.override(order.language):
-        context = {
-            "order": order,
-            "return_request": return_request,
-            "step": step,
-            "lines": list(return_request.lines.select_related("order_line", "replacement_sku")),
-            "site_url": settings.SHOP_SITE_URL,
-            "shop_name": settings.SHOP_NAME or str(settings.SHOP_NAME_DISPLAY),
-        }
-        subject = RETURN_SUBJECTS[step]() % {"number": return_request.number}
-        text = render_to_string("orders/email/return.txt", context)
-        html = render_to_string("orders/email/return.html", context)
     message = EmailMultiAlternatives(subject, text, to=[order.email])
     message.attach_alternative(html, "text/html")
     message.send()

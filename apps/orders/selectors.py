@@ -2,24 +2,13 @@
 that member, and a lookup by number always needs the matching contact."""
 
 import hmac
-from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
-from django.utils.translation import gettext
 
-from apps.catalog.models import Sku
 from apps.orders.choices import OrderStatus, PaymentMethod
-from apps.orders.models import (
-    RETURN_OPEN_STATUSES,
-    Order,
-    OrderEvent,
-    OrderLine,
-    ReturnLine,
-    ReturnRequest,
-)
+from apps.orders.models import Order, OrderEvent, OrderLine
 
 
 def orders_for_member(*, member) -> QuerySet[Order]:
@@ -115,98 +104,3 @@ def order_status_counts() -> dict[str, int]:
 # Returns and exchanges ------------------------------------------------------------------------
 
 # Orders whose goods the shopper holds: delivered, completed, or partly refunded after delivery.
-RETURNABLE_ORDER_STATUSES = {
-    OrderStatus.DELIVERED,
-    OrderStatus.COMPLETED,
-    OrderStatus.PARTIALLY_REFUNDED,
-}
-
-
-@dataclass
-class ReturnableLine:
-    line: OrderLine
-    # Bought, less refunded; zero while the line is in an open request.
-    available: int
-    # What an exchange may send instead: the same SKU, or another option of the same product
-    # on sale at the price paid.
-    replacements: list[Sku]
-
-
-@dataclass
-class OrderAfterSales:
-    requests: list[ReturnRequest]
-    refusal: str
-    can_request: bool
-
-
-def order_return_refusal(*, order: Order, now=None) -> str:
-    """Why no return or exchange can be asked for on this order now, or "" if one can: the
-    order must have been delivered, and today (shop time) must be at most SHOP_RETURN_DAYS
-    calendar days after the day of delivery."""
-    if order.delivered_at is None or order.status not in RETURNABLE_ORDER_STATUSES:
-        return gettext("Returns and exchanges can be asked for once the order is delivered.")
-    today = timezone.localdate(now or timezone.now())
-    if today > order.return_deadline:
-        return gettext(
-            "Returns and exchanges can be asked for up to %(days)d days after delivery: the "
-            "last day was %(date)s."
-        ) % {"days": settings.SHOP_RETURN_DAYS, "date": order.return_deadline.isoformat()}
-    return ""
-
-
-def order_returnable_lines(*, order: Order) -> list[ReturnableLine]:
-    lines = list(order.lines.all())
-    held = set(
-        ReturnLine.objects.filter(
-            order_line__order=order, request__status__in=RETURN_OPEN_STATUSES
-        ).values_list("order_line_id", flat=True)
-    )
-    product_of = dict(
-        Sku.objects.filter(pk__in={line.sku_id for line in lines}).values_list("pk", "product_id")
-    )
-    options: dict[int, list[Sku]] = {}
-    for sku in Sku.objects.filter(product_id__in=set(product_of.values())).order_by(
-        "sort_order", "pk"
-    ):
-        options.setdefault(sku.product_id, []).append(sku)
-    return [
-        ReturnableLine(
-            line=line,
-            available=0 if line.pk in held else line.quantity - line.refunded_quantity,
-            replacements=[
-                sku
-                for sku in options.get(product_of[line.sku_id], [])
-                if sku.pk == line.sku_id or (sku.is_active and sku.price == line.unit_price)
-            ],
-        )
-        for line in lines
-    ]
-
-
-def order_after_sales(*, order: Order, now=None) -> OrderAfterSales:
-    """The order's returns and exchanges, and whether the shopper may ask for another."""
-    refusal = order_return_refusal(order=order, now=now)
-    can_request = not refusal and any(
-        item.available for item in order_returnable_lines(order=order)
-    )
-    return OrderAfterSales(
-        requests=list(order.return_requests.order_by("-created_at", "-id")),
-        refusal=refusal,
-        can_request=can_request,
-    )
-
-
-def return_request_for_order(*, order: Order, number: str) -> ReturnRequest | None:
-    return (
-        ReturnRequest.objects.filter(order=order, number=number)
-        .select_related("order")
-        .prefetch_related(
-            Prefetch(
-                "lines",
-                queryset=ReturnLine.objects.select_related("order_line", "replacement_sku"),
-            ),
-            "photos",
-            "events",
-        )
-        .first()
-    )

@@ -1,7 +1,7 @@
 from celery import shared_task
 
 from apps.orders import emails, services
-from apps.orders.models import Order, ReturnRequest
+from apps.orders.models import Order
 
 
 @shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
@@ -14,10 +14,3 @@ def order_email_send(order_id: int, kind: str, line_id: int | None = None) -> No
 @shared_task
 def orders_expire_unpaid() -> int:
     return services.orders_expire_unpaid()
-
-
-@shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
-def return_email_send(return_request_id: int, step: str) -> None:
-    return_request = ReturnRequest.objects.filter(pk=return_request_id).first()
-    if return_request is not None:
-        emails.send_return_email(return_request=return_request, step=step)

@@ -1,6 +1,7 @@
 """Settings shared by every environment. Everything that differs between machines comes
 from the environment (see README.md for the table of variables)."""
 
+import secrets
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
@@ -41,6 +42,8 @@ INSTALLED_APPS = [
     "apps.community",
     "apps.cart",
     "apps.orders",
+    "apps.payments",
+    "apps.aftersales",
 ]
 
 MIDDLEWARE = [
@@ -236,7 +239,15 @@ SHOP_FREE_SHIPPING_THRESHOLD = Decimal(env("SHOP_FREE_SHIPPING_THRESHOLD", defau
 SHOP_UNPAID_ORDER_MINUTES = 30
 SHOP_RETURN_DAYS = 7
 SHOP_MAX_LINE_QUANTITY = 99
-PAYMENT_SIMULATOR_SECRET = env("PAYMENT_SIMULATOR_SECRET", default=SECRET_KEY)
+# The payment simulator pays for free: only for the demo shop and tests (on in local and
+# test settings, refused by a system check in production). Its secret is never SECRET_KEY.
+PAYMENT_SIMULATOR = env.bool("PAYMENT_SIMULATOR", default=False)
+SHOP_ENVIRONMENT = "development"
+PAYMENT_SIMULATOR_SECRET = env("PAYMENT_SIMULATOR_SECRET", default=secrets.token_hex(32))
 CELERY_BEAT_SCHEDULE = {
     "expire-unpaid-orders": {"task": "apps.orders.tasks.orders_expire_unpaid", "schedule": 60.0},
+    "settle-unnotified-payments": {
+        "task": "apps.payments.tasks.payments_settle_unnotified",
+        "schedule": 120.0,
+    },
 }

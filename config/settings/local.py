@@ -4,3 +4,4 @@ from config.settings.base import *  # noqa: F403
 from config.settings.base import env
 
 DEBUG = env.bool("DEBUG", default=True)
+PAYMENT_SIMULATOR = env.bool("PAYMENT_SIMULATOR", default=True)

@@ -21,3 +21,6 @@ STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Production never routes the payment simulator (apps.payments.checks refuses it).
+SHOP_ENVIRONMENT = "production"

@@ -4,9 +4,12 @@ from io import BytesIO
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from apps.aftersales import services as aftersales_services
+from apps.aftersales.models import ReturnKind, ReturnReason
 from apps.orders import services
 from apps.orders.choices import PaymentMethod, ShippingMethod
-from apps.orders.models import Order, ReturnKind, ReturnReason
+from apps.orders.models import Order
+from apps.payments import services as payment_services
 from tests.cart.factories import CartFactory, CartLineFactory
 from tests.catalog.factories import SkuFactory
 
@@ -46,7 +49,7 @@ def place_order(*, items=None, member=None, key=None, **details):
 def delivered_order(*, items=None, member=None, **details):
     """An order taken through payment, shipping and delivery by the real services."""
     order = place_order(items=items, member=member, **details)
-    services.order_mark_paid(
+    payment_services.payment_record(
         order=order,
         provider="simulator",
         provider_event_id=f"paid-{order.number}",
@@ -70,7 +73,7 @@ def request_return(
     every line, for a quality problem."""
     if lines is None:
         lines = {line.pk: line.quantity for line in order.lines.all()}
-    return services.return_request_create(
+    return aftersales_services.return_request_create(
         order=order, kind=kind, reason=reason, lines=lines, **kwargs
     )
 

@@ -8,9 +8,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.orders import services
 from apps.orders.choices import OrderStatus, PaymentMethod
 from apps.orders.models import Order, OrderEvent
+from apps.payments import services as payment_services
 from tests.catalog.factories import SkuFactory
 from tests.orders.factories import place_order
 from tests.staff.factories import StaffUserFactory
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 def paid_order(**kwargs):
     order = place_order(**kwargs)
-    services.order_mark_paid(
+    payment_services.payment_record(
         order=order,
         provider="simulator",
         provider_event_id=f"e-{order.number}",

@@ -9,6 +9,8 @@ from apps.catalog.models import Product, Sku
 from apps.orders import services
 from apps.orders.choices import OrderStatus, PaymentMethod, ShippingMethod
 from apps.orders.models import Order, OrderEvent
+from apps.payments import services as payment_services
+from apps.payments.gateways.base import PaymentRejected
 from tests.cart.factories import CartFactory, CartLineFactory
 from tests.catalog.factories import SkuFactory
 from tests.orders.factories import checkout_details, place_order
@@ -145,7 +147,7 @@ def test_unpaid_online_orders_expire_after_30_minutes_and_release_stock():
 
 
 def pay(order):
-    return services.order_mark_paid(
+    return payment_services.payment_record(
         order=order,
         provider="simulator",
         provider_event_id=f"ev-{order.number}",
@@ -167,8 +169,8 @@ def test_payment_marks_the_order_paid_once():
 def test_wrong_amount_is_refused_and_changes_nothing():
     order = place_order()
 
-    with pytest.raises(services.OrderError):
-        services.order_mark_paid(
+    with pytest.raises(PaymentRejected):
+        payment_services.payment_record(
             order=order, provider="simulator", provider_event_id="x", amount=Decimal("1.00")
         )
 

@@ -84,7 +84,8 @@ def test_guest_checkout_with_the_simulated_gateway(client, django_capture_on_com
     with django_capture_on_commit_callbacks(execute=True):
         placed = client.post(reverse("orders:place"), {"idempotency_key": key})
         order = Order.objects.get()
-        paid = client.post(placed["Location"], {"outcome": "paid"}, follow=True)
+        chosen = client.post(placed["Location"], {"gateway": "simulator"})
+        paid = client.post(chosen["Location"], {"outcome": "paid"}, follow=True)
 
     assert (order.phone, order.district, order.region_code) == ("13800138000", "黄浦区", "310101")
     assert paid.status_code == 200

@@ -5,6 +5,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
+import apps.aftersales.models
 import apps.orders.models
 
 
@@ -140,7 +141,7 @@ class Migration(migrations.Migration):
                 (
                     "image",
                     models.ImageField(
-                        upload_to=apps.orders.models.return_photo_path, verbose_name="photo"
+                        upload_to=apps.aftersales.models.return_photo_path, verbose_name="photo"
                     ),
                 ),
                 (

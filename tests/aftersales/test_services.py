@@ -12,10 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.translation import gettext
 from PIL import Image
 
-from apps.orders import services
-from apps.orders.choices import OrderStatus, PaymentMethod, ShippingMethod
-from apps.orders.models import (
-    Order,
+from apps.aftersales import services
+from apps.aftersales.models import (
     ReturnEvent,
     ReturnKind,
     ReturnReason,
@@ -23,6 +21,10 @@ from apps.orders.models import (
     ReturnStatus,
     ShippingPayer,
 )
+from apps.orders import services as order_services
+from apps.orders.choices import OrderStatus, PaymentMethod, ShippingMethod
+from apps.orders.models import Order
+from apps.payments import services as payment_services
 from tests.catalog.factories import SkuFactory
 from tests.members.factories import UserFactory
 from tests.orders.factories import delivered_order, image_upload, place_order, request_return
@@ -114,10 +116,10 @@ def test_request_on_the_eighth_day_after_delivery_is_refused_and_nothing_is_save
 
 def test_request_for_an_order_not_yet_delivered_is_refused():
     order = place_order()
-    services.order_mark_paid(
+    payment_services.payment_record(
         order=order, provider="simulator", provider_event_id="e-1", amount=order.total_amount
     )
-    services.order_mark_shipped(
+    order_services.order_mark_shipped(
         order=Order.objects.get(pk=order.pk), carrier="顺丰速运", tracking_number="SF1"
     )
 
@@ -140,7 +142,7 @@ def test_more_than_was_bought_is_refused():
 def test_units_already_refunded_cannot_be_returned():
     order = delivered_order(items=[(SkuFactory(price=Decimal("50.00")), 2)])
     line = order.lines.get()
-    services.order_refund(order=order, lines={line.pk: 1})
+    order_services.order_refund(order=order, lines={line.pk: 1})
 
     with pytest.raises(services.ReturnError):
         request_return(order=order, lines={line.pk: 2})
@@ -287,7 +289,7 @@ def test_refund_is_refused_when_the_units_were_refunded_meanwhile_and_nothing_ch
     line = order.lines.get()
     return_request = request_return(order=order, lines={line.pk: 2})
     received(return_request)
-    services.order_refund(order=order, lines={line.pk: 2})
+    order_services.order_refund(order=order, lines={line.pk: 2})
 
     with pytest.raises(services.OrderError):
         services.return_refund(return_request=return_request, actor=None)
@@ -560,8 +562,8 @@ def test_more_than_five_photos_are_refused():
 
 def test_cash_on_delivery_orders_can_be_returned_after_delivery():
     order = place_order(payment_method=PaymentMethod.CASH_ON_DELIVERY)
-    services.order_mark_shipped(order=order, carrier="顺丰速运", tracking_number="SF5")
-    order = services.order_mark_delivered(order=Order.objects.get(pk=order.pk))
+    order_services.order_mark_shipped(order=order, carrier="顺丰速运", tracking_number="SF5")
+    order = order_services.order_mark_delivered(order=Order.objects.get(pk=order.pk))
 
     return_request = request_return(order=order)
 

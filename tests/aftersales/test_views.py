@@ -12,14 +12,14 @@ from django.utils import timezone
 from django.utils.html import avoid_wrapping
 from django.utils.translation import gettext, ngettext
 
-from apps.orders import services
-from apps.orders.models import (
-    Order,
+from apps.aftersales import services
+from apps.aftersales.models import (
     ReturnKind,
     ReturnReason,
     ReturnRequest,
     ReturnStatus,
 )
+from apps.orders.models import Order
 from tests.catalog.factories import SkuFactory
 from tests.members.factories import UserFactory
 from tests.orders.factories import delivered_order, image_upload, place_order, request_return
@@ -31,7 +31,7 @@ RETURN_ADDRESS = "退货组 张师傅 13900001111 上海市黄浦区 南京东�
 
 
 def new_return_url(order) -> str:
-    return reverse("orders:return_new", args=[order.number])
+    return reverse("aftersales:return_new", args=[order.number])
 
 
 def form_data(order, **overrides) -> dict:
@@ -215,7 +215,7 @@ def test_another_visitor_cannot_see_a_return_or_its_photos(client):
 
     page = client.get(return_request.get_absolute_url())
     picture = client.get(
-        reverse("orders:return_photo", args=[order.number, return_request.number, photo.pk])
+        reverse("aftersales:return_photo", args=[order.number, return_request.number, photo.pk])
     )
 
     assert (page.status_code, picture.status_code) == (404, 404)
@@ -229,7 +229,7 @@ def test_the_shopper_sees_their_photo_as_a_jpeg(client):
     client.force_login(member)
 
     response = client.get(
-        reverse("orders:return_photo", args=[order.number, return_request.number, photo.pk])
+        reverse("aftersales:return_photo", args=[order.number, return_request.number, photo.pk])
     )
 
     assert response.status_code == 200
@@ -279,7 +279,9 @@ def test_the_shopper_withdraws_their_request(client):
     client.force_login(member)
 
     response = client.post(
-        reverse("orders:return_withdraw", args=[return_request.order.number, return_request.number])
+        reverse(
+            "aftersales:return_withdraw", args=[return_request.order.number, return_request.number]
+        )
     )
 
     assert response.status_code == 302
@@ -291,7 +293,9 @@ def test_another_visitor_cannot_withdraw_a_request(client):
     client.force_login(UserFactory())
 
     response = client.post(
-        reverse("orders:return_withdraw", args=[return_request.order.number, return_request.number])
+        reverse(
+            "aftersales:return_withdraw", args=[return_request.order.number, return_request.number]
+        )
     )
 
     assert response.status_code == 404
@@ -311,7 +315,7 @@ def test_after_sales_staff_approve_a_request_with_the_return_address(
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("admin:orders_returnrequest_approve", args=[return_request.pk]),
+            reverse("admin:aftersales_returnrequest_approve", args=[return_request.pk]),
             {"return_address": RETURN_ADDRESS, "note": ""},
         )
 
@@ -330,7 +334,7 @@ def test_staff_without_after_sales_permission_cannot_approve(client):
     client.force_login(StaffUserFactory(roles=["warehouse"]))
 
     response = client.post(
-        reverse("admin:orders_returnrequest_approve", args=[return_request.pk]),
+        reverse("admin:aftersales_returnrequest_approve", args=[return_request.pk]),
         {"return_address": RETURN_ADDRESS},
     )
 
@@ -343,7 +347,7 @@ def test_staff_without_after_sales_permission_cannot_open_the_queue(client):
     request_return(order=delivered_order())
     client.force_login(StaffUserFactory(roles=["warehouse"]))
 
-    response = client.get(reverse("admin:orders_returnrequest_changelist"))
+    response = client.get(reverse("admin:aftersales_returnrequest_changelist"))
 
     assert response.status_code == 403
 
@@ -355,12 +359,12 @@ def test_after_sales_staff_take_a_return_to_its_refund(client):
     client.force_login(StaffUserFactory(roles=["aftersales_service"]))
 
     client.post(
-        reverse("admin:orders_returnrequest_approve", args=[return_request.pk]),
+        reverse("admin:aftersales_returnrequest_approve", args=[return_request.pk]),
         {"return_address": RETURN_ADDRESS},
     )
-    client.post(reverse("admin:orders_returnrequest_receive", args=[return_request.pk]), {})
-    quote = client.get(reverse("admin:orders_returnrequest_refund", args=[return_request.pk]))
-    client.post(reverse("admin:orders_returnrequest_refund", args=[return_request.pk]), {})
+    client.post(reverse("admin:aftersales_returnrequest_receive", args=[return_request.pk]), {})
+    quote = client.get(reverse("admin:aftersales_returnrequest_refund", args=[return_request.pk]))
+    client.post(reverse("admin:aftersales_returnrequest_refund", args=[return_request.pk]), {})
 
     return_request.refresh_from_db()
     assert quote.context["refund_quote"] == Decimal("50.00")
@@ -383,7 +387,7 @@ def test_after_sales_staff_ship_an_exchange(client):
     client.force_login(StaffUserFactory(roles=["aftersales_service"]))
 
     response = client.post(
-        reverse("admin:orders_returnrequest_ship", args=[return_request.pk]),
+        reverse("admin:aftersales_returnrequest_ship", args=[return_request.pk]),
         {"carrier": "顺丰速运", "tracking_number": "SF9000"},
     )
 
@@ -402,7 +406,7 @@ def test_a_rejection_without_a_reason_is_a_form_error_and_changes_nothing(client
     client.force_login(StaffUserFactory(roles=["aftersales_service"]))
 
     response = client.post(
-        reverse("admin:orders_returnrequest_reject", args=[return_request.pk]), {"reason": ""}
+        reverse("admin:aftersales_returnrequest_reject", args=[return_request.pk]), {"reason": ""}
     )
 
     assert response.status_code == 200
@@ -415,7 +419,7 @@ def test_a_step_the_state_machine_refuses_is_a_form_error(client):
     client.force_login(StaffUserFactory(roles=["aftersales_service"]))
 
     response = client.post(
-        reverse("admin:orders_returnrequest_receive", args=[return_request.pk]), {}
+        reverse("admin:aftersales_returnrequest_receive", args=[return_request.pk]), {}
     )
 
     assert response.status_code == 200
@@ -435,7 +439,7 @@ def test_the_queue_shows_the_age_of_each_request(client):
     # Django's own wording of a duration ("3 days"), in the back office's language.
     three_days = avoid_wrapping(ngettext("%(num)d day", "%(num)d days", 3) % {"num": 3})
 
-    response = client.get(reverse("admin:orders_returnrequest_changelist"))
+    response = client.get(reverse("admin:aftersales_returnrequest_changelist"))
 
     assert response.status_code == 200
     assert three_days in response.content.decode()
@@ -447,7 +451,7 @@ def test_the_queue_filters_open_requests(client):
     services.return_close(return_request=closed, actor=None, note="Duplicate.")
     client.force_login(StaffUserFactory(roles=["aftersales_service"]))
 
-    response = client.get(reverse("admin:orders_returnrequest_changelist"), {"state": "open"})
+    response = client.get(reverse("admin:aftersales_returnrequest_changelist"), {"state": "open"})
 
     assert list(response.context["cl"].result_list) == [still_open]
 
@@ -458,7 +462,7 @@ def test_the_queue_filters_by_kind(client):
     client.force_login(StaffUserFactory(roles=["aftersales_service"]))
 
     response = client.get(
-        reverse("admin:orders_returnrequest_changelist"), {"kind__exact": ReturnKind.EXCHANGE}
+        reverse("admin:aftersales_returnrequest_changelist"), {"kind__exact": ReturnKind.EXCHANGE}
     )
 
     assert list(response.context["cl"].result_list) == [exchange]
@@ -470,7 +474,7 @@ def test_the_queue_finds_a_request_by_order_number(client):
     client.force_login(StaffUserFactory(roles=["aftersales_service"]))
 
     response = client.get(
-        reverse("admin:orders_returnrequest_changelist"), {"q": wanted.order.number}
+        reverse("admin:aftersales_returnrequest_changelist"), {"q": wanted.order.number}
     )
 
     assert list(response.context["cl"].result_list) == [wanted]
@@ -480,7 +484,9 @@ def test_the_request_page_in_the_back_office_offers_the_next_steps(client):
     return_request = request_return(order=delivered_order())
     client.force_login(StaffUserFactory(roles=["aftersales_service"]))
 
-    response = client.get(reverse("admin:orders_returnrequest_change", args=[return_request.pk]))
+    response = client.get(
+        reverse("admin:aftersales_returnrequest_change", args=[return_request.pk])
+    )
 
     assert [label for _url, label in response.context["return_tools"]] == [
         gettext("Approve (give the return address)"),
@@ -495,7 +501,7 @@ def test_after_sales_staff_see_a_return_photo(client):
     client.force_login(StaffUserFactory(roles=["aftersales_service"]))
 
     response = client.get(
-        reverse("admin:orders_returnrequest_photo", args=[return_request.pk, photo.pk])
+        reverse("admin:aftersales_returnrequest_photo", args=[return_request.pk, photo.pk])
     )
 
     assert (response.status_code, response["Content-Type"]) == (200, "image/jpeg")

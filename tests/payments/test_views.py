@@ -6,8 +6,9 @@ import pytest
 from django.urls import reverse
 
 from apps.orders.choices import OrderStatus
-from apps.orders.models import Order, Payment
-from apps.orders.payments import SimulatorGateway
+from apps.orders.models import Order
+from apps.payments.models import Payment
+from apps.payments.simulator import SimulatorGateway
 from tests.orders.factories import place_order
 
 pytestmark = pytest.mark.django_db
@@ -101,7 +102,7 @@ def test_simulator_page_pays_through_the_signed_notification(client):
     session.save()
 
     response = client.post(
-        reverse("orders:payment_simulator", kwargs={"number": order.number}), {"outcome": "paid"}
+        reverse("payments:simulator", kwargs={"number": order.number}), {"outcome": "paid"}
     )
 
     assert response.status_code == 302

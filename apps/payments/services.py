@@ -1,0 +1,160 @@
+"""Every write about money coming in: which gateways a shopper may pay with, starting a
+payment, and accepting a provider's verified notification once."""
+
+import logging
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.orders import services as order_services
+from apps.orders.choices import OrderStatus, PaymentMethod
+from apps.orders.models import Order
+from apps.payments.gateways import configured_gateways
+from apps.payments.gateways.base import GatewayError, PaymentGateway, PaymentRejected, PaymentStart
+from apps.payments.models import Payment, PaymentAttempt
+
+logger = logging.getLogger(__name__)
+
+
+def payment_gateways() -> dict[str, PaymentGateway]:
+    """The gateways a shopper may pay with here: the configured providers, and the simulator
+    only where PAYMENT_SIMULATOR is on."""
+    gateways: dict[str, PaymentGateway] = {}
+    if settings.PAYMENT_SIMULATOR:
+        from apps.payments.simulator import SimulatorGateway
+
+        gateways["simulator"] = SimulatorGateway()
+    gateways.update(configured_gateways())
+    return gateways
+
+
+def payment_gateway(name: str) -> PaymentGateway:
+    """One usable gateway by name; KeyError for an unknown or switched-off one."""
+    return payment_gateways()[name]
+
+
+def online_payment_available() -> bool:
+    return bool(payment_gateways())
+
+
+def payment_record(
+    *, order: Order, provider: str, provider_event_id: str, amount: Decimal, actor=None
+) -> bool:
+    """Record a provider's payment once per provider event and mark the order paid. Returns
+    False for a repeated event. An amount that differs from the total by any fraction of a
+    fen (¥459.001 for ¥459.00) is refused and logged."""
+    if amount != order.total_amount or amount.as_tuple().exponent < -2:
+        logger.warning(
+            "payment.wrong_amount",
+            extra={"order_id": order.pk, "amount": str(amount), "due": str(order.total_amount)},
+        )
+        raise PaymentRejected("wrong amount")
+    try:
+        with transaction.atomic():
+            Payment.objects.create(
+                order=order, provider=provider, provider_event_id=provider_event_id, amount=amount
+            )
+            order_services.order_mark_paid(order=order, provider=provider, actor=actor)
+    except IntegrityError:
+        logger.info("payment.duplicate", extra={"order_id": order.pk, "event": provider_event_id})
+        return False
+    return True
+
+
+def payment_confirm_bank_transfer(*, order: Order, actor) -> bool:
+    """Staff saw the money arrive in the shop's bank account."""
+    if order.payment_method != PaymentMethod.BANK_TRANSFER:
+        raise order_services.OrderError(_("This order is not paid by bank transfer."))
+    return payment_record(
+        order=order,
+        provider="bank_transfer",
+        provider_event_id=f"bank-{order.number}",
+        amount=order.total_amount,
+        actor=actor,
+    )
+
+
+def payment_notification_accept(*, gateway: PaymentGateway, body: bytes, headers) -> bool:
+    """Verify a provider's notification and record the payment once. Raises PaymentRejected
+    for anything not genuine or not matching the order; returns False for a repeat."""
+    notice = gateway.parse_notification(body=body, headers=headers)
+    order = Order.objects.filter(number=notice.order_number).first()
+    if order is None:
+        raise PaymentRejected("unknown order")
+    if notice.outcome != "paid":
+        logger.info("payment.not_paid", extra={"order_id": order.pk, "outcome": notice.outcome})
+        return False
+    return payment_record(
+        order=order,
+        provider=gateway.name,
+        provider_event_id=notice.event_id,
+        amount=notice.amount,
+    )
+
+
+def payment_start(
+    *, order: Order, gateway_name: str, client_ip: str, on_phone: bool
+) -> PaymentStart:
+    """Start paying an online order with one gateway: where to send the shopper, or the QR
+    code to show. The provider is remembered so the shop can ask it later."""
+    if order.payment_method != PaymentMethod.ONLINE or order.status != OrderStatus.PENDING_PAYMENT:
+        raise order_services.OrderError(_("This order can no longer be paid."))
+    gateway = payment_gateway(gateway_name)
+    PaymentAttempt.objects.get_or_create(order=order, provider=gateway.name)
+    site = settings.SHOP_SITE_URL.rstrip("/")
+    return gateway.start(
+        order_number=order.number,
+        amount=order.total_amount,
+        subject=_("Order %(number)s") % {"number": order.number},
+        notify_url=site + reverse("payment_notify", kwargs={"provider": gateway.name}),
+        return_url=site + order.get_absolute_url(),
+        client_ip=client_ip,
+        on_phone=on_phone,
+    )
+
+
+def payment_settle(*, order: Order) -> bool:
+    """Ask each provider the shopper started paying with whether the money arrived, and
+    record it if so (the notification may never have come). True once the order is paid."""
+    gateways = payment_gateways()
+    for provider in order.payment_attempts.values_list("provider", flat=True):
+        gateway = gateways.get(provider)
+        if gateway is None:
+            continue
+        try:
+            notice = gateway.query(order_number=order.number)
+        except GatewayError:
+            logger.warning("payment.query_failed", extra={"order_id": order.pk}, exc_info=True)
+            continue
+        if notice is None or notice.outcome != "paid" or notice.order_number != order.number:
+            continue
+        try:
+            payment_record(
+                order=order,
+                provider=gateway.name,
+                provider_event_id=notice.event_id,
+                amount=notice.amount,
+            )
+        except PaymentRejected:
+            continue
+        order.refresh_from_db()
+    return order.paid_at is not None
+
+
+def payments_settle_unnotified(*, older_than_seconds: int = 120) -> int:
+    """Settle online orders still awaiting payment a while after the shopper started paying
+    (run by Celery beat every few minutes, and by `manage.py settle_payments`)."""
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    orders = Order.objects.filter(
+        status=OrderStatus.PENDING_PAYMENT,
+        payment_attempts__started_at__lte=cutoff,
+    ).distinct()
+    settled = sum(1 for order in orders if payment_settle(order=order))
+    if settled:
+        logger.info("payments.settled", extra={"count": settled})
+    return settled
