@@ -32,6 +32,7 @@ from apps.catalog.services import (
     products_refresh_stock,
 )
 from apps.core import pagecache
+from apps.core.outbox import outbox_enqueue
 from apps.orders.choices import ShippingMethod
 from apps.orders.models import Order
 from apps.orders.services import (
@@ -97,8 +98,7 @@ def _return_record(request: ReturnRequest, *, actor=None, before: str = "", note
 def _return_email_after_commit(request: ReturnRequest) -> None:
     from apps.aftersales.tasks import return_email_send
 
-    request_id, step = request.pk, request.status
-    transaction.on_commit(lambda: return_email_send.delay(request_id, step))
+    outbox_enqueue(return_email_send, return_request_id=request.pk, step=request.status)
 
 
 def _return_check_transition(request: ReturnRequest, to_status: str) -> None:

@@ -21,6 +21,7 @@ from apps.catalog.services import (
 )
 from apps.core import pagecache
 from apps.core.money import money
+from apps.core.outbox import outbox_enqueue
 from apps.orders.choices import OrderStatus, PaymentMethod, ShippingMethod
 from apps.orders.models import Order, OrderEvent, OrderLine, new_order_number
 
@@ -97,7 +98,7 @@ def _record(order: Order, *, kind: str, actor=None, note: str = "", before: str 
 def _email_after_commit(order: Order, kind: str) -> None:
     from apps.orders.tasks import order_email_send
 
-    transaction.on_commit(lambda: order_email_send.delay(order.pk, kind))
+    outbox_enqueue(order_email_send, order_id=order.pk, kind=kind)
 
 
 def order_transition(
@@ -461,11 +462,10 @@ def order_notify_out_of_stock(*, line: OrderLine, actor) -> OrderLine:
             actor=actor,
             note=_("Customer told that %(item)s is out of stock.") % {"item": line},
         )
-        order_id, line_id = line.order_id, line.pk
         from apps.orders.tasks import order_email_send
 
-        transaction.on_commit(
-            lambda: order_email_send.delay(order_id, "out_of_stock", line_id=line_id)
+        outbox_enqueue(
+            order_email_send, order_id=line.order_id, kind="out_of_stock", line_id=line.pk
         )
     return line
 

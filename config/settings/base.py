@@ -188,7 +188,15 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 3600}
+# A down or hung broker must never hold a shopper's request: short socket timeouts and no
+# publish retries (apps.core.outbox keeps what could not be handed over).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 6 * 3600,
+    "socket_connect_timeout": 1,
+    "socket_timeout": 2,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_TASK_PUBLISH_RETRY = False
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
@@ -246,6 +254,7 @@ SHOP_ENVIRONMENT = "development"
 PAYMENT_SIMULATOR_SECRET = env("PAYMENT_SIMULATOR_SECRET", default=secrets.token_hex(32))
 CELERY_BEAT_SCHEDULE = {
     "expire-unpaid-orders": {"task": "apps.orders.tasks.orders_expire_unpaid", "schedule": 60.0},
+    "flush-outbox": {"task": "apps.core.tasks.outbox_flush", "schedule": 60.0},
     "settle-unnotified-payments": {
         "task": "apps.payments.tasks.payments_settle_unnotified",
         "schedule": 120.0,
