@@ -1,6 +1,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -45,6 +46,12 @@ RETURN_WITHDRAWABLE_STATUSES = (ReturnStatus.REQUESTED, ReturnStatus.APPROVED)
 
 def new_return_number() -> str:
     return f"R{new_order_number()}"
+
+
+def private_storage():
+    """Return photos live apart from public media: only apps.aftersales.views serves them,
+    to the shopper who asked and to staff."""
+    return storages["private"]
 
 
 def return_photo_path(instance, filename: str) -> str:
@@ -185,7 +192,7 @@ class ReturnLine(models.Model):
 
 class ReturnPhoto(models.Model):
     request = models.ForeignKey(ReturnRequest, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(_("photo"), upload_to=return_photo_path)
+    image = models.ImageField(_("photo"), upload_to=return_photo_path, storage=private_storage)
     created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
 
     class Meta:

@@ -249,6 +249,28 @@ def return_request_create(
     return request
 
 
+def _return_restock(request: ReturnRequest, *, actor) -> None:
+    """Goods inspected intact are saleable again: their quantities go back into stock (the
+    SKUs the shopper sent back, not the replacements), logged as a return event."""
+    back: dict[int, int] = {}
+    for line in request.lines.select_related("order_line"):
+        back[line.order_line.sku_id] = back.get(line.order_line.sku_id, 0) + line.quantity
+    skus = list(Sku.objects.filter(pk__in=sorted(back)).order_by("pk"))
+    for sku in skus:
+        Sku.objects.filter(pk=sku.pk).update(stock=F("stock") + back[sku.pk])
+    products_refresh_stock(product_ids=sorted({sku.product_id for sku in skus}))
+    transaction.on_commit(lambda: pagecache.bump_version("catalog"))
+    ReturnEvent.objects.create(
+        request=request,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        from_status=request.status,
+        to_status=request.status,
+        note=_("Back in stock: %(items)s.")
+        % {"items": ", ".join(f"{sku.code} × {back[sku.pk]}" for sku in skus)},
+    )
+    logger.info("return.restocked", extra={"return_id": request.pk, "skus": back})
+
+
 def return_approve(
     *, return_request: ReturnRequest, return_address: str, actor, note: str = ""
 ) -> ReturnRequest:
@@ -305,6 +327,7 @@ def return_refund(*, return_request: ReturnRequest, actor, note: str = "") -> Re
             **_return_refund_terms(locked),
         )
         amount = refunded.refunded_amount - refunded_before
+        _return_restock(locked, actor=actor)
         done = return_transition(
             return_request=locked,
             to_status=R.REFUNDED,
@@ -354,6 +377,7 @@ def return_ship_exchange(
                 )
         products_refresh_stock(product_ids=sorted({sku.product_id for sku in skus.values()}))
         transaction.on_commit(lambda: pagecache.bump_version("catalog"))
+        _return_restock(locked, actor=actor)
         shipped = return_transition(
             return_request=locked,
             to_status=R.EXCHANGE_SHIPPED,

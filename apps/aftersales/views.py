@@ -22,7 +22,7 @@ def photo_response(photo) -> FileResponse:
 def return_request_new(request, number):
     """Ask to return or exchange items of a delivered order (its member, or the guest session
     that placed it)."""
-    order = viewable_order(request, number)
+    order = viewable_order(request, number, after_sales=True)
     refusal = selectors.order_return_refusal(order=order)
     if refusal:
         messages.error(request, refusal)
@@ -52,11 +52,15 @@ def return_request_new(request, number):
                 % {"number": return_request.number},
             )
             return redirect(return_request.get_absolute_url())
-    return render(request, "aftersales/return_form.html", {"order": order, "form": form})
+    # A refused request (a bad photo, say) shows the form again with a 400, not a 200.
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "aftersales/return_form.html", {"order": order, "form": form}, status=status
+    )
 
 
 def _viewable_return(request, number, return_number):
-    order = viewable_order(request, number)
+    order = viewable_order(request, number, after_sales=True)
     return_request = selectors.return_request_for_order(order=order, number=return_number)
     if return_request is None:
         raise Http404(_("No such request."))

@@ -23,6 +23,8 @@ logger = logging.getLogger(__name__)
 
 SESSION_CHECKOUT = "checkout"
 SESSION_ORDERS = "placed_orders"
+# Orders this session found by number and contact: their returns may be asked for here.
+SESSION_LOOKED_UP = "looked_up_orders"
 
 
 def _saved_addresses(request):
@@ -130,9 +132,7 @@ def place(request):
     except services.OrderError as error:
         messages.error(request, str(error))
         return redirect("cart:detail")
-    placed = request.session.get(SESSION_ORDERS, [])
-    if order.number not in placed:
-        request.session[SESSION_ORDERS] = [*placed[-19:], order.number]
+    _remember_order(request, order.number)
     request.session.pop(SESSION_CHECKOUT, None)
     cart_services.cart_remember_count(request, cart)
     if order.payment_method == PaymentMethod.ONLINE and not order.is_paid:
@@ -140,11 +140,19 @@ def place(request):
     return redirect(order.get_absolute_url())
 
 
-def viewable_order(request, number):
-    """The order a visitor may see: their own as a member, or one this session placed."""
-    order = selectors.order_for_viewer(
-        number=number, user=request.user, session_numbers=request.session.get(SESSION_ORDERS, [])
-    )
+def _remember_order(request, number: str, key: str = SESSION_ORDERS) -> None:
+    known = request.session.get(key, [])
+    if number not in known:
+        request.session[key] = [*known[-19:], number]
+
+
+def viewable_order(request, number, *, after_sales: bool = False):
+    """The order a visitor may see: their own as a member, or one this session placed. For
+    its after-sales pages also one this session looked up with its number and contact."""
+    numbers = request.session.get(SESSION_ORDERS, [])
+    if after_sales:
+        numbers = [*numbers, *request.session.get(SESSION_LOOKED_UP, [])]
+    order = selectors.order_for_viewer(number=number, user=request.user, session_numbers=numbers)
     if order is None:
         raise Http404(_("No such order."))
     return order
@@ -186,5 +194,13 @@ def lookup(request):
                     _("We could not find an order with that number and contact. Check both."),
                 )
     if order is not None:
-        return render(request, "orders/detail.html", {"order": order, "full": False})
+        # Number and contact proved it is theirs: this session may now open the order's
+        # after-sales pages (a guest asks for a return this way), not its full page.
+        _remember_order(request, order.number, SESSION_LOOKED_UP)
+        after_sales = aftersales_selectors.order_after_sales(order=order)
+        return render(
+            request,
+            "orders/detail.html",
+            {"order": order, "full": False, "after_sales": after_sales},
+        )
     return render(request, "orders/lookup.html", {"form": form}, status=status)

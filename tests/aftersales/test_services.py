@@ -314,7 +314,7 @@ def test_an_exchange_cannot_be_refunded():
     assert ReturnRequest.objects.get().status == ReturnStatus.RECEIVED
 
 
-def test_shipping_an_exchange_takes_the_replacement_from_stock():
+def test_shipping_an_exchange_takes_the_replacement_and_restocks_the_intact_unit():
     sku = SkuFactory(stock=5)
     order = delivered_order(items=[(sku, 1)])
     return_request = request_return(order=order, kind=ReturnKind.EXCHANGE)
@@ -325,7 +325,8 @@ def test_shipping_an_exchange_takes_the_replacement_from_stock():
     )
 
     assert (shipped.status, shipped.tracking_number) == (ReturnStatus.EXCHANGE_SHIPPED, "SF2000")
-    assert stock_of(sku) == 3
+    # 5 − 1 bought − 1 replacement + 1 returned intact.
+    assert stock_of(sku) == 4
     assert Order.objects.get().refunded_amount == 0
 
 
@@ -343,7 +344,8 @@ def test_an_exchange_for_another_option_at_the_same_price_takes_that_option_from
         return_request=return_request, carrier="顺丰速运", tracking_number="SF2001", actor=None
     )
 
-    assert (stock_of(white), stock_of(black)) == (4, 4)
+    # The white one came back intact; the black one went out instead.
+    assert (stock_of(white), stock_of(black)) == (5, 4)
 
 
 def test_an_exchange_without_stock_is_refused_and_nothing_changes():
@@ -568,3 +570,30 @@ def test_cash_on_delivery_orders_can_be_returned_after_delivery():
     return_request = request_return(order=order)
 
     assert return_request.status == ReturnStatus.REQUESTED
+
+
+def test_an_intact_return_goes_back_into_stock_and_is_logged():
+    sku = SkuFactory(stock=5)
+    order = delivered_order(items=[(sku, 2)])
+    return_request = request_return(order=order)
+    received(return_request)
+
+    services.return_refund(return_request=return_request, actor=None)
+
+    assert stock_of(sku) == 5
+    assert ReturnEvent.objects.filter(
+        request=return_request, note__contains=f"{sku.code} × 2"
+    ).exists()
+
+
+def test_goods_damaged_by_the_buyer_do_not_go_back_into_stock():
+    sku = SkuFactory(stock=5)
+    order = delivered_order(items=[(sku, 2)])
+    return_request = request_return(order=order)
+    received(return_request)
+
+    services.return_reject(
+        return_request=return_request, reason="Dropped: the lid is cracked.", actor=None
+    )
+
+    assert stock_of(sku) == 3

@@ -3,8 +3,10 @@ queue of the back office (after-sales staff only)."""
 
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -128,7 +130,7 @@ def test_a_file_that_is_not_an_image_is_a_form_error_and_nothing_is_saved(client
 
     response = client.post(new_return_url(order), {**form_data(order), "photos": [fake]})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].errors["photos"] == [
         gettext("%(name)s: %(problem)s")
         % {"name": "invoice.jpg", "problem": gettext("This file is not an image we can read.")}
@@ -146,7 +148,7 @@ def test_an_image_with_too_many_pixels_is_a_form_error(client, monkeypatch):
         new_return_url(order), {**form_data(order), "photos": [image_upload("big.png")]}
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].errors["photos"] == [
         gettext("%(name)s: %(problem)s")
         % {"name": "big.png", "problem": gettext("The image has too many pixels.")}
@@ -162,7 +164,7 @@ def test_asking_for_more_than_bought_is_a_form_error(client):
 
     response = client.post(new_return_url(order), form_data(order, **{f"line_{line.pk}": 3}))
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert f"line_{line.pk}" in response.context["form"].errors
     assert ReturnRequest.objects.count() == 0
 
@@ -398,7 +400,7 @@ def test_after_sales_staff_ship_an_exchange(client):
         ReturnStatus.EXCHANGE_SHIPPED,
         "SF9000",
     )
-    assert sku.stock == 2
+    assert sku.stock == 3  # the returned unit is back, the replacement went out
 
 
 def test_a_rejection_without_a_reason_is_a_form_error_and_changes_nothing(client):
@@ -505,3 +507,34 @@ def test_after_sales_staff_see_a_return_photo(client):
     )
 
     assert (response.status_code, response["Content-Type"]) == (200, "image/jpeg")
+
+
+def test_return_photos_are_stored_outside_the_public_media_folder():
+    order = delivered_order(member=UserFactory())
+    return_request = request_return(order=order, photos=[image_upload()])
+
+    path = Path(return_request.photos.get().image.path).resolve()
+
+    assert Path(settings.PRIVATE_MEDIA_ROOT).resolve() in path.parents
+    assert Path(settings.MEDIA_ROOT).resolve() not in path.parents
+
+
+def test_a_guest_who_looked_the_order_up_can_ask_for_a_return(client):
+    order = delivered_order()
+
+    found = client.post(
+        reverse("orders:lookup"), {"number": order.number, "contact": "13800138000"}
+    )
+    response = client.post(new_return_url(order), form_data(order))
+
+    assert new_return_url(order) in found.content.decode()
+    assert response.status_code == 302
+    assert ReturnRequest.objects.get().order == order
+
+
+def test_looking_an_order_up_does_not_open_its_full_page(client):
+    order = delivered_order()
+
+    client.post(reverse("orders:lookup"), {"number": order.number, "contact": "13800138000"})
+
+    assert client.get(order.get_absolute_url()).status_code == 404
