@@ -114,7 +114,9 @@ class WechatPayGateway:
 
     # --- outgoing -------------------------------------------------------------------------
 
-    def _call(self, method: str, path: str, payload: Mapping[str, Any] | None = None):
+    def _call(
+        self, method: str, path: str, payload: Mapping[str, Any] | None = None
+    ) -> tuple[int, dict]:
         """One signed API call; returns (HTTP status, JSON answer) once the answer's signature
         checks out against the configured WeChat Pay public key."""
         url = self.config.api_url.rstrip("/") + path
