@@ -266,3 +266,21 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 120.0,
     },
 }
+
+# --- Payment gateways ---
+# A provider is offered at checkout only when all of its credentials below are set. Keys are
+# PEM text (newlines may be written as \n), the bare base64 the Alipay console shows, or a
+# path to a PEM file.
+ALIPAY_APP_ID = env("ALIPAY_APP_ID", default="")
+ALIPAY_APP_PRIVATE_KEY = env.str("ALIPAY_APP_PRIVATE_KEY", default="", multiline=True)
+ALIPAY_PUBLIC_KEY = env.str("ALIPAY_PUBLIC_KEY", default="", multiline=True)
+# Sandbox: https://openapi-sandbox.dl.alipaydev.com/gateway.do
+ALIPAY_GATEWAY_URL = env("ALIPAY_GATEWAY_URL", default="https://openapi.alipay.com/gateway.do")
+WECHATPAY_MCH_ID = env("WECHATPAY_MCH_ID", default="")
+WECHATPAY_APP_ID = env("WECHATPAY_APP_ID", default="")
+WECHATPAY_API_V3_KEY = env("WECHATPAY_API_V3_KEY", default="")
+WECHATPAY_PRIVATE_KEY = env.str("WECHATPAY_PRIVATE_KEY", default="", multiline=True)
+WECHATPAY_CERT_SERIAL_NO = env("WECHATPAY_CERT_SERIAL_NO", default="")
+WECHATPAY_PUBLIC_KEY = env.str("WECHATPAY_PUBLIC_KEY", default="", multiline=True)
+WECHATPAY_PUBLIC_KEY_ID = env("WECHATPAY_PUBLIC_KEY_ID", default="")
+WECHATPAY_API_URL = env("WECHATPAY_API_URL", default="https://api.mch.weixin.qq.com")
