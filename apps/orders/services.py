@@ -265,6 +265,13 @@ def order_mark_paid(*, order: Order, provider: str, actor=None) -> Order:
     return paid
 
 
+def _refund_through_provider(order: Order, amount: Decimal) -> None:
+    # The money goes back the way it came, after this transaction commits (apps.payments).
+    from apps.payments.services import payment_refund_request
+
+    payment_refund_request(order=order, amount=amount)
+
+
 def order_cancel(*, order: Order, actor=None, reason: str = "") -> Order:
     """Cancel an order not yet shipped: its stock goes back on sale; money already received
     is refunded in full."""
@@ -295,6 +302,7 @@ def order_cancel(*, order: Order, actor=None, reason: str = "") -> Order:
                 actor=actor,
                 note=_("Refunded %(amount)s.") % {"amount": f"¥{refund}"},
             )
+            _refund_through_provider(cancelled, refund)
         _email_after_commit(cancelled, "cancelled")
     return cancelled
 
@@ -393,6 +401,7 @@ def order_refund(
             actor=actor,
             note=_("Refunded %(amount)s.") % {"amount": f"¥{amount}"},
         )
+        _refund_through_provider(refunded, amount)
         if notify:
             _email_after_commit(refunded, "refunded")
     return refunded

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from apps.payments.models import Payment
+from apps.payments.models import Payment, Refund
 
 
 @admin.register(Payment)
@@ -8,6 +8,33 @@ class PaymentAdmin(admin.ModelAdmin):
     list_display = ["order", "provider", "provider_event_id", "amount", "received_at"]
     search_fields = ["order__number", "provider_event_id"]
     readonly_fields = ["order", "provider", "provider_event_id", "amount", "received_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Refund)
+class RefundAdmin(admin.ModelAdmin):
+    list_display = ["number", "order", "provider", "amount", "status", "created_at", "sent_at"]
+    list_filter = ["status", "provider"]
+    search_fields = ["number", "order__number", "provider_refund_id"]
+    readonly_fields = [
+        "number",
+        "order",
+        "provider",
+        "amount",
+        "status",
+        "provider_refund_id",
+        "error",
+        "created_at",
+        "sent_at",
+    ]
 
     def has_add_permission(self, request):
         return False

@@ -48,3 +48,38 @@ class PaymentAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id}:{self.provider}"
+
+
+class Refund(models.Model):
+    """Money going back to a shopper through the provider that took it. Written with the
+    order's refund (same transaction) and sent to the provider after commit, so a refund is
+    never lost and never sent twice (the provider de-duplicates on our refund number)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENT = "sent", _("Accepted by the provider")
+        FAILED = "failed", _("Refused by the provider")
+        MANUAL = "manual", _("To be paid back by staff")
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refunds")
+    number = models.CharField(_("refund number"), max_length=40, unique=True)
+    provider = models.CharField(_("provider"), max_length=32)
+    amount = models.DecimalField(_("amount"), **MONEY)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    provider_refund_id = models.CharField(_("provider's refund id"), max_length=100, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="refund_amount_positive")
+        ]
+
+    def __str__(self) -> str:
+        return self.number

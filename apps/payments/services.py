@@ -11,12 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.core.outbox import outbox_enqueue
 from apps.orders import services as order_services
 from apps.orders.choices import OrderStatus, PaymentMethod
 from apps.orders.models import Order
 from apps.payments.gateways import configured_gateways
 from apps.payments.gateways.base import GatewayError, PaymentGateway, PaymentRejected, PaymentStart
-from apps.payments.models import Payment, PaymentAttempt
+from apps.payments.models import Payment, PaymentAttempt, Refund
 
 logger = logging.getLogger(__name__)
 
@@ -158,3 +159,49 @@ def payments_settle_unnotified(*, older_than_seconds: int = 120) -> int:
     if settled:
         logger.info("payments.settled", extra={"count": settled})
     return settled
+
+
+def payment_refund_request(*, order: Order, amount: Decimal, reason: str = "") -> Refund | None:
+    """Pay `amount` back through the provider the order was paid with. Called inside the
+    order's refund transaction; the provider is called after commit (payment_refund_send).
+    Bank transfers and cash on delivery are paid back by staff (status "manual")."""
+    payment = order.payments.order_by("-received_at").first()
+    if payment is None or amount <= 0:
+        return None
+    refund = Refund.objects.create(
+        order=order,
+        number=f"RF{order.number}{Refund.objects.filter(order=order).count() + 1:02d}",
+        provider=payment.provider,
+        amount=amount,
+    )
+    from apps.payments.tasks import payment_refund_send
+
+    outbox_enqueue(payment_refund_send, refund_id=refund.pk, reason=reason[:80])
+    return refund
+
+
+def payment_refund_send(*, refund: Refund, reason: str = "") -> Refund:
+    """Ask the provider to pay a refund back. GatewayError (unreachable) propagates so the
+    task retries; a refusal is recorded as failed for staff to follow up."""
+    if refund.status != Refund.Status.PENDING:
+        return refund
+    gateway = payment_gateways().get(refund.provider)
+    if gateway is None:
+        refund.status = Refund.Status.MANUAL
+        refund.save(update_fields=["status"])
+        logger.info("refund.manual", extra={"refund_id": refund.pk})
+        return refund
+    result = gateway.refund(
+        order_number=refund.order.number,
+        refund_id=refund.number,
+        amount=refund.amount,
+        total=refund.order.total_amount,
+        reason=reason or _("Refund"),
+    )
+    refund.status = Refund.Status.SENT if result.succeeded else Refund.Status.FAILED
+    refund.provider_refund_id = getattr(result, "provider_refund_id", "")[:100]
+    refund.sent_at = timezone.now()
+    refund.save(update_fields=["status", "provider_refund_id", "sent_at"])
+    log = logger.info if result.succeeded else logger.warning
+    log("refund.sent", extra={"refund_id": refund.pk, "succeeded": result.succeeded})
+    return refund

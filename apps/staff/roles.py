@@ -96,6 +96,7 @@ ROLES: dict[str, Role] = {
             "orders.view_orderline",
             "orders.view_orderevent",
             "payments.view_payment",
+            "payments.view_refund",
             # Returns, exchanges and complaints; low ratings reach after-sales.
             "aftersales.add_return*",
             "aftersales.change_return*",
