@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from apps.community import selectors, services
 from apps.community.forms import FeedbackForm
+from apps.core.client_ip import client_ip
 from apps.core.pagecache import cache_anonymous_page
 
 logger = logging.getLogger(__name__)
@@ -39,9 +40,7 @@ def help_page(request, slug):
             logger.info("community.feedback_honeypot", extra={"help_page_id": page.pk})
             return _thank(request, page)
         try:
-            services.feedback_send(
-                page=page, ip=request.META.get("REMOTE_ADDR", ""), **form.feedback()
-            )
+            services.feedback_send(page=page, ip=client_ip(request), **form.feedback())
         except services.FeedbackThrottled:
             form.add_error(
                 None,

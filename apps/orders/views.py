@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from apps.aftersales import selectors as aftersales_selectors
 from apps.cart import selectors as cart_selectors
 from apps.cart import services as cart_services
+from apps.core.client_ip import client_ip
 from apps.core.ratelimit import rate_limit_hit
 from apps.orders import selectors, services
 from apps.orders.choices import PaymentMethod, ShippingMethod
@@ -180,8 +181,9 @@ def lookup(request):
     form = OrderLookupForm(request.POST or None)
     order, status = None, 200
     if request.method == "POST" and form.is_valid():
-        ip = request.META.get("REMOTE_ADDR", "")
-        if rate_limit_hit(f"order-lookup:{ip}", limit=10, window_seconds=600):
+        # Guessing order numbers stays limited while Redis is down: counted in the database.
+        ip = client_ip(request)
+        if rate_limit_hit(f"order-lookup:{ip}", limit=10, window_seconds=600, durable=True):
             form.add_error(None, _("Too many lookups. Please wait a few minutes and try again."))
             status = 429
         else:

@@ -7,6 +7,9 @@ whose models arrive later: "promotions.*" is every permission of the promotions 
 "stats.view_*" every view permission of stats, "*.change_banner" the change permission of a
 banner model in whichever app holds it, and "*" alone is every permission. Names that match
 nothing yet are skipped, and picked up by the first migrate after their model exists.
+
+SUPERUSER_ONLY lists permissions no role ever holds, whatever its patterns say ("*"
+included): they are left to superusers.
 """
 
 from typing import NamedTuple
@@ -23,6 +26,14 @@ class Role(NamedTuple):
 def _manage(app_label: str, model_name: str, actions=("add", "change", "delete", "view")):
     return [f"{app_label}.{action}_{model_name}" for action in actions]
 
+
+# Periodic tasks run code on the workers on a schedule: creating, editing or deleting one
+# is for a superuser (seeing them stays with whoever holds the view permission).
+SUPERUSER_ONLY = [
+    "django_celery_beat.add_*",
+    "django_celery_beat.change_*",
+    "django_celery_beat.delete_*",
+]
 
 CATALOG_BROWSE = ["catalog.view_series", "catalog.view_category", "catalog.view_product"]
 

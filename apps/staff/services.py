@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from apps.members.models import User
 from apps.staff.models import RoleChange
-from apps.staff.roles import ROLES
+from apps.staff.roles import ROLES, SUPERUSER_ONLY
 
 logger = logging.getLogger(__name__)
 
@@ -20,12 +20,13 @@ class StaffError(Exception):
 
 
 def role_permission_ids(*, patterns: list[str], permissions: list[tuple[int, str]]) -> set[int]:
-    """The ids of the permissions (id, "app_label.codename") that any pattern matches."""
+    """The ids of the permissions (id, "app_label.codename") that any pattern matches,
+    never one of apps.staff.roles.SUPERUSER_ONLY."""
     return {
         permission_id
         for permission_id, name in permissions
-        for pattern in patterns
-        if fnmatchcase(name, pattern)
+        if any(fnmatchcase(name, pattern) for pattern in patterns)
+        and not any(fnmatchcase(name, reserved) for reserved in SUPERUSER_ONLY)
     }
 
 

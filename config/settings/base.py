@@ -2,6 +2,7 @@
 from the environment (see README.md for the table of variables)."""
 
 import secrets
+from datetime import timedelta
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +28,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "allauth",
     "allauth.account",
+    "axes",
     "django_filters",
     "django_celery_beat",
     "sorl.thumbnail",
@@ -60,6 +62,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, so it turns a locked-out login into the lockout page (apps.members.login_lockout).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -110,6 +114,8 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
 
 AUTH_USER_MODEL = "members.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses every login, shop or back office, while its account and IP are locked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -132,15 +138,46 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_ADAPTER = "apps.members.adapter.AccountAdapter"
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    "login_failed": "5/5m/ip,5/5m/key",
+    # Failed logins are counted by the lockout below (django-axes, in the database), per
+    # account and IP and per IP. allauth's per-account ("key") limit would let anyone lock a
+    # member out from anywhere, so it is off.
+    "login_failed": "",
     "signup": "10/h/ip",
     "reset_password": "10/h/ip,3/h/key",
     "reset_password_from_key": "20/m/ip",
     "confirm_email": "1/3m/key",
     "change_password": "5/m/user",
 }
+
+# --- Logins: client address and lockout (django-axes) ---------------------------------
+# How many reverse proxies we run in front of the app (load balancer, nginx): the client's
+# address is then the Nth X-Forwarded-For entry from the right (apps.core.client_ip).
+# 0 = no proxy, the header is never trusted.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+LOGIN_FAILURE_LIMIT_PER_ACCOUNT_AND_IP = env.int(
+    "LOGIN_FAILURE_LIMIT_PER_ACCOUNT_AND_IP", default=5
+)
+LOGIN_FAILURE_LIMIT_PER_IP = env.int("LOGIN_FAILURE_LIMIT_PER_IP", default=30)
+AXES_ENABLED = True
+# The database handler, not the cache one: the lockout holds while Redis is down.
+AXES_HANDLER = "apps.members.login_lockout.LoginLockoutHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT_PER_ACCOUNT_AND_IP
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=30))
+AXES_USERNAME_CALLABLE = "apps.members.login_lockout.login_account"
+AXES_CLIENT_IP_CALLABLE = "apps.core.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "apps.members.login_lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_RESET_ON_SUCCESS = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT = 100
+# Axes' own log lines mask account and IP; "login.locked_out" (apps.members.login_lockout)
+# is the structured line to alert on.
+AXES_VERBOSE = False
 
 # --- Internationalisation --------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -11,7 +11,9 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True
 PAYMENT_SIMULATOR = True
 MEDIA_ROOT = BASE_DIR / ".test-media" / os.environ.get("PYTEST_XDIST_WORKER", "main")
-PRIVATE_MEDIA_ROOT = BASE_DIR / ".test-private-media" / os.environ.get("PYTEST_XDIST_WORKER", "main")
+PRIVATE_MEDIA_ROOT = (
+    BASE_DIR / ".test-private-media" / os.environ.get("PYTEST_XDIST_WORKER", "main")
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": {

@@ -7,9 +7,13 @@ import time
 import pytest
 import redis
 from django.conf import settings
+from django.core import mail
 from django.core.cache import cache
+from django.utils import translation
 
+from apps.community.services import FEEDBACK_LIMIT_PER_IP
 from apps.core.ratelimit import rate_limit_hit
+from tests.community.factories import HelpPageFactory
 
 
 def test_attempts_up_to_the_limit_pass_and_the_next_one_is_hit():
@@ -55,3 +59,50 @@ def test_redis_counter_expires_with_its_window():
     assert int(client.get(key)) == 2
     assert 0 < client.ttl(key) <= 120
     assert cache.get("ratelimit:test:ttl") == 2
+
+
+# --- Feedback counted per shopper behind the shop's reverse proxy -------------------------
+
+PROXY = "10.0.0.2"
+
+
+def send_feedback(client, page, *, number: int, forwarded_for: str):
+    with translation.override("en"):
+        url = page.get_absolute_url()
+    return client.post(
+        url,
+        {
+            "name": "王小明",
+            "email": f"shopper{number}@example.com",
+            "message": "退货地址写在哪里？",
+            "website": "",
+        },
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+
+
+@pytest.mark.django_db
+def test_behind_the_proxy_each_shopper_has_their_own_feedback_limit(client, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    page = HelpPageFactory()
+    for number in range(FEEDBACK_LIMIT_PER_IP):
+        send_feedback(client, page, number=number, forwarded_for="203.0.113.9")
+
+    refused = send_feedback(client, page, number=10, forwarded_for="203.0.113.9")
+    response = send_feedback(client, page, number=11, forwarded_for="198.51.100.7")
+
+    assert (refused.status_code, response.status_code) == (429, 302)
+    assert len(mail.outbox) == FEEDBACK_LIMIT_PER_IP + 1
+
+
+@pytest.mark.django_db
+def test_without_a_trusted_proxy_a_forged_forwarded_for_shares_the_connections_limit(client):
+    page = HelpPageFactory()
+    for number in range(FEEDBACK_LIMIT_PER_IP):
+        send_feedback(client, page, number=number, forwarded_for=f"192.0.2.{number}")
+
+    response = send_feedback(client, page, number=10, forwarded_for="192.0.2.99")
+
+    assert response.status_code == 429
+    assert len(mail.outbox) == FEEDBACK_LIMIT_PER_IP

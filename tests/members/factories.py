@@ -1,5 +1,8 @@
 import factory
 from allauth.account.models import EmailAddress
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from apps.members.models import Address, User
@@ -43,3 +46,23 @@ class AddressFactory(DjangoModelFactory):
     street = factory.Sequence(lambda n: f"科技园路 {n} 号")
     postal_code = "518057"
     is_default = False
+
+
+class AccessAttemptFactory(DjangoModelFactory):
+    """Failed logins counted by the lockout (django-axes): by default enough for one account
+    from one address to be locked out."""
+
+    class Meta:
+        model = AccessAttempt
+
+    username = factory.Sequence(lambda n: f"member{n}@example.com")
+    ip_address = "203.0.113.9"
+    user_agent = "Mozilla/5.0"
+    http_accept = "text/html"
+    path_info = "/accounts/login/"
+    get_data = ""
+    post_data = ""
+    failures_since_start = factory.LazyFunction(
+        lambda: settings.LOGIN_FAILURE_LIMIT_PER_ACCOUNT_AND_IP
+    )
+    attempt_time = factory.LazyFunction(timezone.now)

@@ -5,8 +5,10 @@ from decimal import Decimal
 import pytest
 from django.contrib import admin
 from django.urls import reverse
+from django_celery_beat.models import PeriodicTask
 
 from apps.catalog.models import ProductImage
+from apps.staff.roles import ROLES
 from tests.catalog.factories import ProductFactory, SeriesFactory, SkuFactory
 from tests.members.factories import UserFactory
 from tests.staff.admin_forms import change_form_data, image_upload, staff_client
@@ -291,3 +293,29 @@ def test_a_series_needs_the_store_manager(client):
     response = client.get(reverse("admin:catalog_series_change", args=[series.pk]))
 
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_no_role_can_add_a_periodic_task(client, role):
+    staff_client(client, StaffUserFactory(roles=[role]))
+
+    response = client.get(reverse("admin:django_celery_beat_periodictask_add"))
+
+    assert response.status_code == 403
+    assert PeriodicTask.objects.count() == 0
+
+
+def test_store_manager_can_see_the_periodic_tasks(client):
+    staff_client(client, StaffUserFactory(roles=["store_manager"]))
+
+    response = client.get(reverse("admin:django_celery_beat_periodictask_changelist"))
+
+    assert response.status_code == 200
+
+
+def test_a_superuser_can_add_a_periodic_task(client):
+    staff_client(client, StaffUserFactory(is_superuser=True))
+
+    response = client.get(reverse("admin:django_celery_beat_periodictask_add"))
+
+    assert response.status_code == 200

@@ -70,8 +70,56 @@ def test_warehouse_holds_exactly_its_permissions():
     }
 
 
-def test_store_manager_holds_every_permission():
-    assert len(group_permissions()["store_manager"]) == Permission.objects.count()
+def all_permissions() -> set[str]:
+    return {
+        f"{app_label}.{codename}"
+        for app_label, codename in Permission.objects.values_list(
+            "content_type__app_label", "codename"
+        )
+    }
+
+
+def periodic_task_rights(names: set[str]) -> set[str]:
+    """Those of `names` that create, change or delete Celery periodic tasks or schedules."""
+    return {
+        name
+        for name in names
+        if name.startswith("django_celery_beat.")
+        and not name.startswith("django_celery_beat.view_")
+    }
+
+
+def test_store_manager_holds_every_permission_but_the_superusers_own():
+    everything = all_permissions()
+
+    assert group_permissions()["store_manager"] == everything - periodic_task_rights(everything)
+    assert len(periodic_task_rights(everything)) > 0
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_no_role_may_create_change_or_delete_periodic_tasks(role):
+    assert periodic_task_rights(group_permissions()[role]) == set()
+
+
+def test_roles_sync_takes_back_a_periodic_task_right_added_by_hand():
+    manager = Group.objects.get(name="store_manager")
+    manager.permissions.add(
+        Permission.objects.get(
+            content_type__app_label="django_celery_beat", codename="add_periodictask"
+        )
+    )
+
+    roles_sync()
+
+    assert "django_celery_beat.add_periodictask" not in group_permissions()["store_manager"]
+
+
+def test_a_superuser_only_permission_is_never_matched_even_by_a_star():
+    permissions = [(1, "django_celery_beat.change_periodictask"), (2, "catalog.change_sku")]
+
+    matched = role_permission_ids(patterns=["*"], permissions=permissions)
+
+    assert matched == {2}
 
 
 def test_permissions_of_models_not_yet_built_are_skipped():
