@@ -1,9 +1,16 @@
 import shutil
+import socket
 
 import pytest
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.utils import load_backend
+
+from apps.core import redis_cache
+
+# Outage fixtures: a throwaway redis-server to stop, restart or hang (see tests/redis_server.py).
+from tests.redis_server import cache_on_throwaway_redis, throwaway_redis  # noqa: F401
 
 
 def pytest_collection_modifyitems(config, items):
@@ -20,6 +27,9 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
+    # A Redis timeout in an earlier test (a loaded CI machine) must not leave this one with
+    # the cache switched off, nor skip the clearing below.
+    redis_cache.breakers_reset()
     cache.clear()
     yield
     cache.clear()
@@ -45,3 +55,25 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def database_down(tmp_path):
+    """The default database alias pointed at a server that is not there (PostgreSQL: a closed
+    port) or a file in a directory that does not exist (SQLite), for the length of one test.
+    Every query then fails the way an outage does, with a real OperationalError."""
+    working = connections[DEFAULT_DB_ALIAS]
+    settings_dict = {**working.settings_dict}
+    if working.vendor == "sqlite":
+        settings_dict["NAME"] = str(tmp_path / "missing" / "shop.sqlite3")
+    else:
+        with socket.socket() as probe:  # a port nobody listens on
+            probe.bind(("127.0.0.1", 0))
+            closed_port = probe.getsockname()[1]
+        settings_dict.update(HOST="127.0.0.1", PORT=str(closed_port))
+        settings_dict["OPTIONS"] = {**settings_dict.get("OPTIONS", {}), "connect_timeout": 1}
+    broken = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, DEFAULT_DB_ALIAS)
+    connections[DEFAULT_DB_ALIAS] = broken
+    yield
+    broken.close()
+    connections[DEFAULT_DB_ALIAS] = working

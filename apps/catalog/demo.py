@@ -1,5 +1,6 @@
 """The demo catalog: two series, ten categories, about fifty products with drawn pictures.
-Idempotent: running it again updates rows by slug and never duplicates them."""
+Running it again creates only what is missing (by slug or SKU code) and never changes a row
+that exists: prices, stock and texts edited by an operator survive `make run`."""
 
 import random
 from decimal import Decimal
@@ -68,7 +69,7 @@ def draw_picture(colour: tuple[int, int, int], seed: int, label: str) -> bytes:
 def _series() -> dict[str, Series]:
     result = {}
     for index, (slug, zh, en, tagline_zh, tagline_en) in enumerate(SERIES):
-        result[slug], _ = Series.objects.update_or_create(
+        result[slug], _ = Series.objects.get_or_create(
             slug=slug,
             defaults={
                 "name_zh_hans": zh,
@@ -84,7 +85,7 @@ def _series() -> dict[str, Series]:
 def _categories(series: dict[str, Series]) -> dict[str, Category]:
     result = {}
     for index, (slug, series_slug, zh, en, _colour) in enumerate(CATEGORIES):
-        result[slug], _ = Category.objects.update_or_create(
+        result[slug], _ = Category.objects.get_or_create(
             slug=slug,
             defaults={
                 "series": series[series_slug],
@@ -97,7 +98,7 @@ def _categories(series: dict[str, Series]) -> dict[str, Category]:
         )
     for index, (slug, parent_slug, zh, en) in enumerate(SUB_CATEGORIES):
         parent = result[parent_slug]
-        result[slug], _ = Category.objects.update_or_create(
+        result[slug], _ = Category.objects.get_or_create(
             slug=slug,
             defaults={
                 "series": parent.series,
@@ -134,6 +135,8 @@ def _product_fields(category_row, model_row, number: int) -> dict:
 
 @transaction.atomic
 def load_catalog(*, with_images: bool = True) -> int:
+    """Create the demo series, categories, products, SKUs, specs and pictures that are
+    missing; returns how many demo products there are."""
     series = _series()
     categories = _categories(series)
     count = 0
@@ -145,7 +148,7 @@ def load_catalog(*, with_images: bool = True) -> int:
             category = categories[slug]
             if slug in {"rice-cookers", "knives"} and model_index == 2:
                 category = categories[SUB_CATEGORIES[0 if slug == "rice-cookers" else 1][0]]
-            product, created = Product.objects.update_or_create(
+            product, created = Product.objects.get_or_create(
                 slug=product_slug,
                 defaults={
                     "series": series[series_slug],
@@ -161,7 +164,7 @@ def load_catalog(*, with_images: bool = True) -> int:
             for option_index, (option_zh, option_en) in enumerate(OPTIONS[:option_count]):
                 price = model_row[2] + Decimal(option_index * 20)
                 stock = 0 if (count % 11 == 0 and option_index == 0) else 5 + (count * 7) % 120
-                Sku.objects.update_or_create(
+                _, sku_created = Sku.objects.get_or_create(
                     code=f"{slug[:3].upper()}-{count:03d}-{option_index + 1}",
                     defaults={
                         "product": product,
@@ -172,6 +175,7 @@ def load_catalog(*, with_images: bool = True) -> int:
                         "sort_order": option_index,
                     },
                 )
+                created = created or sku_created
             specs = [
                 ("品牌", "Brand", "家味", "Homely"),
                 ("型号", "Model", f"HM-{count:03d}", f"HM-{count:03d}"),
@@ -184,7 +188,7 @@ def load_catalog(*, with_images: bool = True) -> int:
                 ("保修", "Warranty", "一年", "One year"),
             ]
             for spec_index, (name_zh, name_en, value_zh, value_en) in enumerate(specs):
-                ProductSpec.objects.update_or_create(
+                ProductSpec.objects.get_or_create(
                     product=product,
                     sort_order=spec_index,
                     defaults={
@@ -195,6 +199,7 @@ def load_catalog(*, with_images: bool = True) -> int:
                     },
                 )
             if with_images and not product.images.exists():
+                created = True
                 for picture in range(2):
                     services.product_image_create(
                         product=product,
@@ -202,7 +207,8 @@ def load_catalog(*, with_images: bool = True) -> int:
                         alt=f"{product.name_zh_hans}",
                         sort_order=picture,
                     )
-            services.product_refresh_summary(product=product)
+            if created:
+                services.product_refresh_summary(product=product)
     return count
 
 

@@ -260,12 +260,13 @@ HELP_PAGES = [
 
 @transaction.atomic
 def load_help_pages() -> int:
-    """Create or update the demo help pages; returns how many there are."""
+    """Create the demo help pages that are missing (by slug), leaving pages an editor has
+    changed as they are; returns how many demo pages there are."""
     # In the default language, so the untranslated columns mirror it as modeltranslation does.
     with translation.override(settings.LANGUAGE_CODE):
         for sort_order, page in enumerate(HELP_PAGES, start=1):
             fields = {key: value for key, value in page.items() if key != "slug"}
             fields.update(is_published=True, sort_order=sort_order * 10)
-            HelpPage.objects.update_or_create(slug=page["slug"], defaults=fields)
+            HelpPage.objects.get_or_create(slug=page["slug"], defaults=fields)
     services.help_pages_changed()
     return len(HELP_PAGES)

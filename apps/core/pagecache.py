@@ -70,8 +70,11 @@ def cache_anonymous_page(*scopes: str):
             if not _cacheable(request):
                 return view(request, *args, **kwargs)
             versions = ".".join(str(version(scope)) for scope in scopes)
-            path = hashlib.blake2b(request.get_full_path().encode(), digest_size=16).hexdigest()
-            key = f"pagecache:{get_language()}:{versions}:{path}"
+            # Scheme and host are part of the page (absolute links, the canonical origin a
+            # proxy passes on): a page rendered for http://localhost is not one for https://.
+            url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+            page = hashlib.blake2b(url.encode(), digest_size=16).hexdigest()
+            key = f"pagecache:{get_language()}:{versions}:{page}"
             cached = _safe(lambda: cache.get(key))
             if cached is not None:
                 status, content_type, body = cached

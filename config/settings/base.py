@@ -51,6 +51,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A database outage raised while handling a request becomes a 503 page, not a 500.
+    "apps.core.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -104,12 +106,19 @@ if REDIS_URL:
             "BACKEND": "apps.core.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="shop"),
-            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+            # Short timeouts, no retries, and a pause after a failure: a Redis that is down
+            # or hung costs a page microseconds (apps.core.redis_cache fails open).
+            "OPTIONS": {
+                "socket_connect_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=0.15),
+                "socket_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=0.15),
+                "unavailable_pause_seconds": env.float("CACHE_UNAVAILABLE_PAUSE", default=1.0),
+            },
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# The cache must never take a page down: see apps.core.cache for the fail-open wrapper.
+# The cache must never take a page down: apps.core.redis_cache fails open, and the page cache
+# (apps.core.pagecache) renders normally on any cache error.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
 
 AUTH_USER_MODEL = "members.User"

@@ -173,14 +173,14 @@ def test_demo_help_pages_cover_every_section_in_both_languages():
     }
 
 
-def test_demo_help_pages_load_twice_without_duplicates():
+def test_demo_help_pages_load_twice_without_duplicates_or_overwriting_edits():
     load_help_pages()
     HelpPage.objects.filter(slug="faq").update(title_en="Changed by hand")
 
     load_help_pages()
 
     assert HelpPage.objects.count() == 7
-    assert HelpPage.objects.get(slug="faq").title_en == "Frequently asked questions"
+    assert HelpPage.objects.get(slug="faq").title_en == "Changed by hand"
 
 
 def test_demo_returns_policy_states_the_shipping_rule():

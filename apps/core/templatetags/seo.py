@@ -1,23 +1,46 @@
+"""Canonical, hreflang and language-switch links, built from the request path only.
+
+The request's Host header and a path such as `//evil.example/` must never become a link's
+origin: canonical and hreflang URLs use `SHOP_SITE_URL` as their origin, language links stay
+path-only with exactly one leading slash, and error pages link to the home page instead of
+echoing a path that matched nothing.
+"""
+
 from django import template
 from django.conf import settings
-from django.urls import translate_url
+from django.urls import reverse, translate_url
+from django.utils import translation
 
 register = template.Library()
 
 
+def local_path(path: str) -> str:
+    """`path` with a single leading slash, so browsers can never read it as `//host/...`
+    (they treat a backslash like a slash there too)."""
+    return "/" + path.lstrip("/\\")
+
+
 @register.simple_tag(takes_context=True)
 def language_urls(context):
-    """(code, name, url) of the current page in each language, for the switch and hreflang."""
+    """(code, name, url) of the current page in each language, for the switch and hreflang.
+    On error pages: the home page in each language."""
+    if context.get("error_page"):
+        result = []
+        for code, name in settings.LANGUAGES:
+            with translation.override(code):
+                result.append((code, name, reverse("catalog:home")))
+        return result
     request = context["request"]
-    path = request.path
+    path = local_path(request.path)
     query = request.META.get("QUERY_STRING", "")
     result = []
     for code, name in settings.LANGUAGES:
-        url = translate_url(path, code)
+        url = local_path(translate_url(path, code))
         result.append((code, name, f"{url}?{query}" if query else url))
     return result
 
 
-@register.simple_tag(takes_context=True)
-def absolute(context, url):
-    return context["request"].build_absolute_uri(url)
+@register.simple_tag
+def absolute(url):
+    """`url` (a path) on the shop's public origin, for canonical and hreflang links."""
+    return settings.SHOP_SITE_URL.rstrip("/") + local_path(url)

@@ -3,11 +3,15 @@ from django.core.management.base import BaseCommand
 from apps.catalog.demo import load_bulk_products, load_catalog
 from apps.community.demo import load_help_pages
 from apps.members.demo import load_members
-from apps.staff.demo import load_staff
+from apps.members.models import User
+from apps.staff.demo import DEMO_STAFF, load_staff
 
 
 class Command(BaseCommand):
-    help = "Load the demo shop (idempotent): catalog, help pages, staff per role, members."
+    help = (
+        "Load the demo shop: creates the demo catalog, help pages, staff per role and members"
+        " that are missing, and never changes rows that exist (safe to run on every start)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -19,7 +23,12 @@ class Command(BaseCommand):
         count = load_catalog(with_images=not no_images)
         self.stdout.write(f"catalog: {count} demo products")
         self.stdout.write(f"help pages: {load_help_pages()}")
-        self.stdout.write(f"staff users: {load_staff()}")
+        # load_staff puts every demo account back in its demo role, so it runs only while an
+        # account is missing: a role an operator changed survives the next `make run`.
+        # (Role permissions themselves are synced after every migrate.)
+        existing = User.objects.filter(email__in=DEMO_STAFF.values()).count()
+        staff = load_staff() if existing < len(DEMO_STAFF) else existing
+        self.stdout.write(f"staff users: {staff}")
         self.stdout.write(f"members: {load_members()}")
         if products:
             added = load_bulk_products(total=products)
