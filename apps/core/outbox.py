@@ -22,7 +22,7 @@ from apps.core.models import OutboxTask
 logger = logging.getLogger(__name__)
 
 # After the broker failed, hand-overs wait this long before trying again (rows stay pending).
-BROKER_PAUSE_SECONDS = 5.0
+BROKER_PAUSE_SECONDS = 30.0
 # A row handed over this long ago and still not done was lost with its message: again.
 LOST_AFTER = timedelta(hours=1)
 # A row never handed over (the broker was down) is picked up after this delay.

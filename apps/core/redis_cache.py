@@ -111,7 +111,9 @@ class RedisCache(django_redis.RedisCache):
             return super().add(key, value, timeout, version)
         except UNAVAILABLE as error:
             self._unavailable("add", error)
-            return False
+            # True, as if the key was free: callers using add() as a lock (allauth's rate
+            # limits) go ahead instead of waiting and refusing the shopper (fail open).
+            return True
 
     def get(self, key, default=None, version=None):
         try:
