@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from apps.core.models import RateLimitWindow
+from apps.core.redis_cache import UNAVAILABLE
 
 logger = logging.getLogger(__name__)
 
@@ -85,7 +86,11 @@ def rate_limit_hit(key: str, limit: int, window_seconds: int, *, durable: bool =
             count = _count_in_redis(backend, cache_key, window_seconds)
         else:
             count = _count_in_cache(backend, cache_key, window_seconds)
-    except Exception:
+    except Exception as error:
+        # Tell the shop's cache backend, so its breaker spares the next calls the timeout.
+        report = getattr(caches[DEFAULT_CACHE_ALIAS], "_unavailable", None)
+        if report is not None and isinstance(error, UNAVAILABLE):
+            report("ratelimit", error)
         logger.warning(
             "ratelimit.cache_unavailable", extra={"key": key, "durable": durable}, exc_info=True
         )
