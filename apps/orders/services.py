@@ -238,9 +238,10 @@ def order_place(
     return order
 
 
-def order_mark_paid(*, order: Order, provider: str, actor=None) -> Order:
-    """Money for the order has been recorded (apps.payments): it becomes paid. Money for an
-    order no longer awaiting payment stays recorded and is flagged for a refund."""
+def order_mark_paid(*, order: Order, provider: str, actor=None) -> bool:
+    """Money for the order has been recorded (apps.payments): it becomes paid, and True is
+    returned. Money for an order no longer awaiting payment (cancelled, or already paid
+    another way) is not wanted: False, with an order event saying it goes back."""
     with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=order.pk)
         if locked.status != S.PENDING_PAYMENT or locked.paid_at:
@@ -248,11 +249,11 @@ def order_mark_paid(*, order: Order, provider: str, actor=None) -> Order:
                 locked,
                 kind=OrderEvent.Kind.PAYMENT,
                 actor=actor,
-                note=_("Payment received while the order was “%(status)s”: refund it.")
+                note=_("Payment received while the order was “%(status)s”: refunded at once.")
                 % {"status": locked.get_status_display()},
             )
             logger.warning("payment.unexpected", extra={"order_id": order.pk})
-            return locked
+            return False
         paid = order_transition(
             order=locked,
             to_status=S.PAID,
@@ -262,7 +263,7 @@ def order_mark_paid(*, order: Order, provider: str, actor=None) -> Order:
             expires_at=None,
         )
         _email_after_commit(paid, "paid")
-    return paid
+    return True
 
 
 def _refund_through_provider(order: Order, amount: Decimal) -> None:
@@ -480,15 +481,21 @@ def order_notify_out_of_stock(*, line: OrderLine, actor) -> OrderLine:
 
 
 def orders_expire_unpaid(*, now=None) -> int:
-    """Cancel online orders still unpaid after their payment window; their stock is released.
-    Safe to run at any time and twice."""
+    """Cancel online orders still unpaid after their payment window (once the providers the
+    shopper tried say nothing was paid); their stock is released. Safe to run at any time and
+    twice."""
     now = now or timezone.now()
     due = Order.objects.filter(
         status=S.PENDING_PAYMENT, payment_method=PaymentMethod.ONLINE, expires_at__lt=now
     ).values_list("pk", flat=True)
     expired = 0
+    from apps.payments.services import payment_settle
+
     for order_id in list(due):
         order = Order.objects.get(pk=order_id)
+        # Ask the provider first: the shopper may have paid and its notification be late.
+        if payment_settle(order=order):
+            continue
         try:
             order_cancel(order=order, reason=_("Not paid within 30 minutes."))
         except InvalidTransition:

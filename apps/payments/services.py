@@ -48,7 +48,8 @@ def payment_record(
 ) -> bool:
     """Record a provider's payment once per provider event and mark the order paid. Returns
     False for a repeated event. An amount that differs from the total by any fraction of a
-    fen (¥459.001 for ¥459.00) is refused and logged."""
+    fen (¥459.001 for ¥459.00) is refused and logged. Money the order no longer wants
+    (cancelled, or already paid) goes back through the same provider at once."""
     if amount != order.total_amount or amount.as_tuple().exponent < -2:
         logger.warning(
             "payment.wrong_amount",
@@ -60,7 +61,12 @@ def payment_record(
             Payment.objects.create(
                 order=order, provider=provider, provider_event_id=provider_event_id, amount=amount
             )
-            order_services.order_mark_paid(order=order, provider=provider, actor=actor)
+            if not order_services.order_mark_paid(order=order, provider=provider, actor=actor):
+                # Paid after the order expired or was cancelled, or paid twice: the money
+                # goes straight back the way it came.
+                payment_refund_request(
+                    order=order, amount=amount, provider=provider, reason="unwanted payment"
+                )
     except IntegrityError:
         logger.info("payment.duplicate", extra={"order_id": order.pk, "event": provider_event_id})
         return False
@@ -161,17 +167,23 @@ def payments_settle_unnotified(*, older_than_seconds: int = 120) -> int:
     return settled
 
 
-def payment_refund_request(*, order: Order, amount: Decimal, reason: str = "") -> Refund | None:
-    """Pay `amount` back through the provider the order was paid with. Called inside the
-    order's refund transaction; the provider is called after commit (payment_refund_send).
-    Bank transfers and cash on delivery are paid back by staff (status "manual")."""
-    payment = order.payments.order_by("-received_at").first()
-    if payment is None or amount <= 0:
+def payment_refund_request(
+    *, order: Order, amount: Decimal, reason: str = "", provider: str = ""
+) -> Refund | None:
+    """Pay `amount` back through the provider the order was paid with (or `provider`).
+    Called inside the refund's transaction; the provider is called after commit
+    (payment_refund_send). Bank transfers and cash on delivery are paid back by staff."""
+    if not provider:
+        payment = order.payments.order_by("-received_at").first()
+        if payment is None:
+            return None
+        provider = payment.provider
+    if amount <= 0:
         return None
     refund = Refund.objects.create(
         order=order,
         number=f"RF{order.number}{Refund.objects.filter(order=order).count() + 1:02d}",
-        provider=payment.provider,
+        provider=provider,
         amount=amount,
     )
     from apps.payments.tasks import payment_refund_send

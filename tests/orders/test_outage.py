@@ -85,3 +85,24 @@ def test_login_and_checkout_work_with_redis_stopped_and_the_email_follows_later(
 
     queued = redis.Redis.from_url(redis_for_everything.url).llen("celery")
     assert (handed, queued) == (1, 1)
+
+
+def test_checkout_with_redis_hung_answers_within_seconds_not_minutes(
+    client, redis_for_everything, django_capture_on_commit_callbacks
+):
+    sku = SkuFactory(stock=3)
+    client.post(reverse("cart:add"), {"sku": sku.pk, "quantity": 1})
+    client.post(reverse("orders:checkout"), ADDRESS)
+    key = client.get(reverse("orders:review")).context["form"].initial["idempotency_key"]
+    redis_for_everything.pause()
+
+    started = time.monotonic()
+    with django_capture_on_commit_callbacks(execute=True):
+        placed = client.post(reverse("orders:place"), {"idempotency_key": key})
+    confirmation = client.get(placed["Location"])
+    took = time.monotonic() - started
+
+    assert confirmation.status_code == 200
+    assert Order.objects.get().number in confirmation.content.decode()
+    assert OutboxTask.objects.get().done_at is None
+    assert took < 5

@@ -3,8 +3,10 @@ signing with keys made in the test), the simulator switch, and refunds going bac
 the money came."""
 
 import importlib
+import re
 import subprocess
 import sys
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -19,7 +21,16 @@ from apps.payments.models import Payment, Refund
 from tests.cart.factories import CartFactory, CartLineFactory
 from tests.catalog.factories import SkuFactory
 from tests.orders.factories import place_order
-from tests.payments.gateways.conftest import ALIPAY_APP_ID, pem_of_private, pem_of_public
+from tests.payments.gateways.conftest import (
+    ALIPAY_APP_ID,
+    WECHAT_API_V3_KEY,
+    WECHAT_APP_ID,
+    WECHAT_CERT_SERIAL_NO,
+    WECHAT_MCH_ID,
+    WECHAT_PUBLIC_KEY_ID,
+    pem_of_private,
+    pem_of_public,
+)
 from tests.payments.gateways.fake_providers import alipay_notification
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +46,21 @@ def shop_with_alipay(settings, fake_alipay, app_key, alipay_key):
     settings.ALIPAY_PUBLIC_KEY = pem_of_public(alipay_key)
     settings.ALIPAY_GATEWAY_URL = f"{fake_alipay.url}/gateway.do"
     return fake_alipay
+
+
+@pytest.fixture
+def shop_with_wechatpay(settings, fake_wechat, merchant_key, wechat_key):
+    """The shop configured for WeChat Pay only, against the fake WeChat Pay."""
+    settings.PAYMENT_SIMULATOR = False
+    settings.WECHATPAY_MCH_ID = WECHAT_MCH_ID
+    settings.WECHATPAY_APP_ID = WECHAT_APP_ID
+    settings.WECHATPAY_API_V3_KEY = WECHAT_API_V3_KEY.decode()
+    settings.WECHATPAY_PRIVATE_KEY = pem_of_private(merchant_key)
+    settings.WECHATPAY_CERT_SERIAL_NO = WECHAT_CERT_SERIAL_NO
+    settings.WECHATPAY_PUBLIC_KEY = pem_of_public(wechat_key)
+    settings.WECHATPAY_PUBLIC_KEY_ID = WECHAT_PUBLIC_KEY_ID
+    settings.WECHATPAY_API_URL = fake_wechat.url
+    return fake_wechat
 
 
 def guest_order(client):
@@ -189,6 +215,46 @@ def test_a_refund_goes_back_through_alipay(
     assert f'"refund_amount":"{order.total_amount}"' in sent[0]["biz_content"].replace(" ", "")
 
 
+def paid_trade(order) -> dict:
+    return {
+        "trade_no": f"2026{order.number}",
+        "out_trade_no": order.number,
+        "trade_status": "TRADE_SUCCESS",
+        "total_amount": str(order.total_amount),
+    }
+
+
+def test_expiry_asks_alipay_first_and_keeps_an_order_that_was_paid(client, shop_with_alipay):
+    order = guest_order(client)
+    client.post(reverse("payments:pay", args=[order.number]), {"gateway": "alipay"})
+    shop_with_alipay.trades[order.number] = paid_trade(order)
+
+    expired = order_services.orders_expire_unpaid(now=order.expires_at + timedelta(minutes=1))
+
+    assert expired == 0
+    assert Order.objects.get(pk=order.pk).status == OrderStatus.PAID
+
+
+def test_money_for_a_cancelled_order_goes_straight_back(
+    client, shop_with_alipay, alipay_key, django_capture_on_commit_callbacks
+):
+    order = guest_order(client)
+    order_services.order_cancel(order=order, reason="Not paid within 30 minutes.")
+    shop_with_alipay.trades[order.number] = paid_trade(order)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = client.post(
+            NOTIFY,
+            alipay_says_paid(alipay_key, order),
+            content_type="application/x-www-form-urlencoded",
+        )
+
+    refund = Refund.objects.get()
+    assert answer.content == b"success"
+    assert Order.objects.get(pk=order.pk).status == OrderStatus.CANCELLED
+    assert (refund.amount, refund.status) == (order.total_amount, Refund.Status.SENT)
+
+
 def test_the_simulator_is_not_routed_when_switched_off(client, settings):
     order = guest_order(client)
     url = f"/payments/simulator/{order.number}/"
@@ -239,3 +305,29 @@ def test_the_simulator_secret_is_never_the_secret_key():
     )
 
     assert result.stdout.split() == ["False", "64"]
+
+
+def test_on_a_computer_wechat_pay_shows_a_qr_code_on_the_payment_page(client, shop_with_wechatpay):
+    order = guest_order(client)
+
+    response = client.post(
+        reverse("payments:pay", args=[order.number]),
+        {"gateway": "wechatpay"},
+        HTTP_USER_AGENT="Mozilla/5.0 (Windows NT 10.0; Win64; x64)",
+    )
+
+    assert response.status_code == 200
+    assert re.search(r'<svg [^>]*class="payment-qr"', response.content.decode())
+
+
+def test_on_a_phone_wechat_pay_sends_the_shopper_to_its_h5_page(client, shop_with_wechatpay):
+    order = guest_order(client)
+
+    response = client.post(
+        reverse("payments:pay", args=[order.number]),
+        {"gateway": "wechatpay"},
+        HTTP_USER_AGENT="Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148",
+    )
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("https://")
