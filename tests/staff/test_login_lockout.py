@@ -7,6 +7,7 @@ import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from apps.staff.roles import ROLES
 from tests.members.factories import PASSWORD, AccessAttemptFactory
@@ -72,7 +73,7 @@ def test_back_office_login_refuses_the_right_password_after_repeated_failures(
 
     assert response.status_code == 429
     assert "admin/login_locked_out.html" in [t.name for t in response.templates]
-    assert "ask a store manager to unlock it" in response.content.decode()
+    assert gettext("Too many login attempts") in response.content.decode()
     assert not logged_in(client)
 
 
