@@ -24,12 +24,16 @@ STORAGES = {
 }
 
 # Each pytest-xdist worker gets its own Redis database, so clearing the cache in one test
-# never disturbs another worker's.
+# never disturbs another worker's. Concurrent runs (several worktrees, one Redis) start at a
+# database chosen from their run id, so they rarely flush each other's cache mid-test.
 if REDIS_URL:  # noqa: F405
+    import zlib
+
     from config.settings.base import CACHES
 
     worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
-    _db = 1 + int(worker or 0) % 15
+    _run = os.environ.get("PYTEST_XDIST_TESTRUNUID", str(os.getpid()))
+    _db = 1 + (zlib.crc32(_run.encode()) + int(worker or 0)) % 15
     _base = REDIS_URL.rsplit("/", 1)[0] if REDIS_URL.count("/") > 2 else REDIS_URL  # noqa: F405
     REDIS_URL = f"{_base}/{_db}"
     CACHES["default"]["LOCATION"] = REDIS_URL
