@@ -17,20 +17,12 @@ from apps.core.outbox import outbox_flush
 from apps.orders.models import Order
 from tests.catalog.factories import SkuFactory
 from tests.members.factories import PASSWORD, UserFactory
+from tests.orders.test_views import ADDRESS as CHECKOUT_FORM
 
 pytestmark = pytest.mark.django_db
 
-ADDRESS = {
-    "email": "guest@example.com",
-    "phone": "138 0013 8000",
-    "recipient_name": "李四",
-    "province": "310000",
-    "city": "310100",
-    "district": "310101",
-    "street": "南京东路 1 号",
-    "shipping_method": "courier",
-    "payment_method": "bank_transfer",
-}
+# The guest's checkout form, paying by bank transfer (no payment page in between).
+ADDRESS = {**CHECKOUT_FORM, "payment_method": "bank_transfer"}
 
 
 def _reset_broker_connections():

@@ -81,6 +81,15 @@ def alipay_says_paid(alipay_key, order, **fields):
     return alipay_notification(alipay_key, **values)
 
 
+def paid_trade(order) -> dict:
+    return {
+        "trade_no": f"2026{order.number}",
+        "out_trade_no": order.number,
+        "trade_status": "TRADE_SUCCESS",
+        "total_amount": str(order.total_amount),
+    }
+
+
 def test_without_any_gateway_checkout_does_not_offer_online_payment(client, settings):
     settings.PAYMENT_SIMULATOR = False
     cart = CartFactory(member=None)
@@ -160,12 +169,7 @@ def test_a_notification_signed_by_someone_else_is_refused(client, shop_with_alip
 def test_i_have_paid_asks_alipay_and_settles_the_order(client, shop_with_alipay):
     order = guest_order(client)
     client.post(reverse("payments:pay", args=[order.number]), {"gateway": "alipay"})
-    shop_with_alipay.trades[order.number] = {
-        "trade_no": f"2026{order.number}",
-        "out_trade_no": order.number,
-        "trade_status": "TRADE_SUCCESS",
-        "total_amount": str(order.total_amount),
-    }
+    shop_with_alipay.trades[order.number] = paid_trade(order)
 
     response = client.post(reverse("payments:check", args=[order.number]))
 
@@ -176,12 +180,7 @@ def test_i_have_paid_asks_alipay_and_settles_the_order(client, shop_with_alipay)
 def test_beat_settles_an_order_whose_notification_never_came(client, shop_with_alipay):
     order = guest_order(client)
     client.post(reverse("payments:pay", args=[order.number]), {"gateway": "alipay"})
-    shop_with_alipay.trades[order.number] = {
-        "trade_no": f"2026{order.number}",
-        "out_trade_no": order.number,
-        "trade_status": "TRADE_SUCCESS",
-        "total_amount": str(order.total_amount),
-    }
+    shop_with_alipay.trades[order.number] = paid_trade(order)
 
     settled = payment_services.payments_settle_unnotified(older_than_seconds=0)
 
@@ -198,12 +197,7 @@ def test_a_refund_goes_back_through_alipay(
         alipay_says_paid(alipay_key, order),
         content_type="application/x-www-form-urlencoded",
     )
-    shop_with_alipay.trades[order.number] = {
-        "trade_no": f"2026{order.number}",
-        "out_trade_no": order.number,
-        "trade_status": "TRADE_SUCCESS",
-        "total_amount": str(order.total_amount),
-    }
+    shop_with_alipay.trades[order.number] = paid_trade(order)
 
     with django_capture_on_commit_callbacks(execute=True):
         order_services.order_refund(order=Order.objects.get(pk=order.pk))
@@ -213,15 +207,6 @@ def test_a_refund_goes_back_through_alipay(
     assert (refund.status, refund.amount) == (Refund.Status.SENT, order.total_amount)
     assert len(sent) == 1
     assert f'"refund_amount":"{order.total_amount}"' in sent[0]["biz_content"].replace(" ", "")
-
-
-def paid_trade(order) -> dict:
-    return {
-        "trade_no": f"2026{order.number}",
-        "out_trade_no": order.number,
-        "trade_status": "TRADE_SUCCESS",
-        "total_amount": str(order.total_amount),
-    }
 
 
 def test_expiry_asks_alipay_first_and_keeps_an_order_that_was_paid(client, shop_with_alipay):
