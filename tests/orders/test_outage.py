@@ -7,6 +7,7 @@ import time
 import pytest
 import redis
 from celery import current_app
+from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django.urls import reverse
 from kombu import pools
@@ -44,6 +45,8 @@ def redis_for_everything(cache_on_throwaway_redis):
     outbox._broker_down_until = 0.0  # the pause this outage started must not outlive it
 
 
+# A real worker thread reads what the test wrote: the rows must be committed.
+@pytest.mark.django_db(transaction=True)
 def test_login_and_checkout_work_with_redis_stopped_and_the_email_follows_later(
     client, redis_for_everything, django_capture_on_commit_callbacks
 ):
@@ -74,9 +77,15 @@ def test_login_and_checkout_work_with_redis_stopped_and_the_email_follows_later(
 
     redis_for_everything.start()
     handed = outbox_flush(now=OutboxTask.objects.get().created_at.replace(year=2099))
-
     queued = redis.Redis.from_url(redis_for_everything.url).llen("celery")
+    with start_worker(current_app, perform_ping_check=False, shutdown_timeout=10):
+        deadline = time.monotonic() + 15
+        while not mail.outbox and time.monotonic() < deadline:
+            time.sleep(0.1)
+
     assert (handed, queued) == (1, 1)
+    assert [message.to for message in mail.outbox] == [[ADDRESS["email"]]]
+    assert OutboxTask.objects.get().done_at is not None
 
 
 def test_checkout_with_redis_hung_answers_within_seconds_not_minutes(
