@@ -38,8 +38,8 @@ def buyer(database_url, sku_id, attempts, barrier, results) -> None:
     every buyer is ready, so only placing is timed."""
     setup_django(database_url)
     from apps.cart.models import Cart, CartLine
+    from apps.core.choices import PaymentMethod, ShippingMethod
     from apps.orders import services
-    from apps.orders.choices import PaymentMethod, ShippingMethod
 
     details = services.CheckoutDetails(
         email="bench@example.com",

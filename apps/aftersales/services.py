@@ -25,15 +25,11 @@ from apps.aftersales.models import (
     new_return_number,
 )
 from apps.catalog.models import Sku
-from apps.catalog.services import (
-    MAX_IMAGE_BYTES,
-    CatalogError,
-    product_image_validate,
-    products_refresh_stock,
-)
+from apps.catalog.services import products_refresh_stock
 from apps.core import pagecache
+from apps.core.choices import ShippingMethod
+from apps.core.images import ImageRejected, image_reencode, image_upload_read
 from apps.core.outbox import outbox_enqueue
-from apps.orders.choices import ShippingMethod
 from apps.orders.models import Order
 from apps.orders.services import (
     InvalidTransition,
@@ -139,12 +135,9 @@ def return_photo_prepare(*, upload: File) -> ContentFile:
     """Check one return photo as product images are checked (JPEG, PNG, WebP or GIF, at most
     5 MB and 40 million pixels) and re-encode it as JPEG, so only its pixels are stored."""
     name = os.path.basename(upload.name or "")[:100]
-    upload.seek(0)
-    # One byte past the limit is enough to know it is too big; nothing larger is read.
-    data = upload.read(MAX_IMAGE_BYTES + 1)
     try:
-        return product_image_validate(data=data)
-    except CatalogError as error:
+        return image_reencode(data=image_upload_read(upload))
+    except ImageRejected as error:
         raise ReturnPhotoError(
             _("%(name)s: %(problem)s") % {"name": name, "problem": error}
         ) from error

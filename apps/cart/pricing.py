@@ -9,8 +9,8 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from apps.catalog.models import Sku
+from apps.core.choices import ShippingMethod
 from apps.core.money import money
-from apps.orders.choices import ShippingMethod
 
 ZERO = Decimal("0.00")
 

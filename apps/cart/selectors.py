@@ -3,7 +3,7 @@ from django.db.models import Prefetch
 from apps.cart.models import Cart, CartLine
 from apps.cart.pricing import Pricing, price_items
 from apps.catalog.models import ProductImage
-from apps.orders.choices import ShippingMethod
+from apps.core.choices import ShippingMethod
 
 
 def cart_lines(*, cart: Cart | None) -> list[CartLine]:

@@ -1,10 +1,10 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.cart import selectors, services
+from apps.core.redirects import redirect_back
 
 
 def _respond(request):
@@ -45,10 +45,7 @@ def cart_add(request):
 
 
 def _back_to_product(request):
-    target = request.POST.get("product_url", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
-    return redirect("cart:detail")
+    return redirect_back(request, request.POST.get("product_url", ""), "cart:detail")
 
 
 @require_POST

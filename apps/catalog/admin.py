@@ -25,6 +25,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from apps.catalog import selectors, services
 from apps.catalog.models import Category, Product, ProductImage, ProductSpec, Series, Sku
 from apps.catalog.resources import ProductResource, SkuResource
+from apps.core.images import image_upload_read
 from apps.core.money import format_cny
 
 PUBLISH_PERMISSION = "catalog.publish_product"
@@ -97,9 +98,7 @@ class ProductImageForm(forms.ModelForm):
         upload = self.cleaned_data.get("image")
         if not isinstance(upload, UploadedFile):
             return upload
-        upload.seek(0)
-        # One byte past the limit is enough to refuse a file that is too large.
-        data = upload.read(services.MAX_IMAGE_BYTES + 1)
+        data = image_upload_read(upload)
         try:
             return services.product_image_validate(data=data)
         except services.CatalogError as error:

@@ -207,7 +207,7 @@ class Sku(TimeStampedModel):
     def stock_state(self) -> str:
         if self.stock <= 0:
             return "out"
-        return "low" if self.stock < 10 else "ok"
+        return "low" if self.stock < settings.SHOP_FEW_LEFT_BELOW else "ok"
 
 
 def product_image_path(instance, filename: str) -> str:

@@ -2,7 +2,6 @@
 
 import logging
 from decimal import Decimal
-from io import BytesIO
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -10,21 +9,18 @@ from django.db import transaction
 from django.db.models import Max, Min, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps
 
 from apps.catalog.models import Product, ProductImage, Sku
 from apps.catalog.search import document_for
 from apps.core import pagecache
+from apps.core.images import ImageRejected, image_open_checked, image_reencode, image_thumbnail
 from apps.core.money import money
 
 logger = logging.getLogger(__name__)
 
 CARD_SIZE = (480, 480)
 SMALL_SIZE = (120, 120)
-MAX_IMAGE_PIXELS = 40_000_000
-MAX_IMAGE_BYTES = 5 * 1024 * 1024
 # Only formats Pillow decodes itself: no PostScript (Ghostscript) or other delegates.
-IMAGE_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
 
 
 class CatalogError(Exception):
@@ -97,36 +93,14 @@ def skus_change_price(*, sku_ids: list[int], percent: Decimal) -> int:
     return len(skus)
 
 
-def _open_checked_image(data: bytes) -> Image.Image:
-    """Open an upload for re-encoding: known image formats only, pixel count checked from the
-    header before any decoding (decompression bombs are refused)."""
-    try:
-        image = Image.open(BytesIO(data), formats=IMAGE_FORMATS)
-        if image.width * image.height > MAX_IMAGE_PIXELS:
-            raise CatalogError(_("The image has too many pixels."))
-        image.load()
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise CatalogError(_("The image has too many pixels.")) from error
-    except OSError as error:
-        raise CatalogError(_("This file is not an image we can read.")) from error
-    return ImageOps.exif_transpose(image).convert("RGB")
-
-
-def _thumbnail(image: Image.Image, size: tuple[int, int]) -> ContentFile:
-    thumb = ImageOps.fit(image, size, method=Image.Resampling.LANCZOS)
-    buffer = BytesIO()
-    thumb.save(buffer, "JPEG", quality=82, optimize=True)
-    return ContentFile(buffer.getvalue())
-
-
 def product_image_make_thumbnails(*, product_image: ProductImage) -> ProductImage:
     """Make the card and gallery thumbnails of an uploaded image once, at save time."""
     product_image.image.open("rb")
     data = product_image.image.read()
-    image = _open_checked_image(data)
+    image = image_open_checked(data)
     stem = product_image.image.name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    card = default_storage.save(f"thumbs/{stem}-card.jpg", _thumbnail(image, CARD_SIZE))
-    small = default_storage.save(f"thumbs/{stem}-small.jpg", _thumbnail(image, SMALL_SIZE))
+    card = default_storage.save(f"thumbs/{stem}-card.jpg", image_thumbnail(image, CARD_SIZE))
+    small = default_storage.save(f"thumbs/{stem}-small.jpg", image_thumbnail(image, SMALL_SIZE))
     ProductImage.objects.filter(pk=product_image.pk).update(
         card_thumbnail=card, small_thumbnail=small
     )
@@ -136,14 +110,11 @@ def product_image_make_thumbnails(*, product_image: ProductImage) -> ProductImag
 
 
 def product_image_validate(*, data: bytes) -> ContentFile:
-    """Accept an upload only if it is a JPEG, PNG, WebP or GIF image of at most 5 MB and 40
-    million pixels; return it re-encoded as JPEG, so only its pixels are ever stored."""
-    if len(data) > MAX_IMAGE_BYTES:
-        raise CatalogError(_("The image is larger than 5 MB."))
-    image = _open_checked_image(data)
-    buffer = BytesIO()
-    image.save(buffer, "JPEG", quality=88)
-    return ContentFile(buffer.getvalue(), name="upload.jpg")
+    """The upload re-encoded as JPEG (apps.core.images), or CatalogError saying why not."""
+    try:
+        return image_reencode(data=data)
+    except ImageRejected as error:
+        raise CatalogError(str(error)) from error
 
 
 def product_image_create(

@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -11,6 +10,7 @@ from apps.catalog.filters import ProductFilter
 from apps.catalog.search import MAX_QUERY_LENGTH
 from apps.core.pagecache import cache_anonymous_page
 from apps.core.pagination import page_of
+from apps.core.redirects import redirect_back
 
 
 @cache_anonymous_page("catalog")
@@ -71,12 +71,7 @@ def compare(request):
 
 
 def _back(request, fallback: str):
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect(fallback)
+    return redirect_back(request, request.POST.get("next", ""), fallback)
 
 
 @require_POST

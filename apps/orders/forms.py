@@ -5,9 +5,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.choices import PaymentMethod, ShippingMethod
 from apps.members import regions
 from apps.members.forms import MobileField, RegionFieldsForm
-from apps.orders.choices import PaymentMethod, ShippingMethod
 
 TAX_ID = re.compile(r"^[0-9A-Z]{15,20}$")
 

@@ -7,9 +7,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.choices import PaymentMethod, ShippingMethod
 from apps.core.models import TimeStampedModel
 from apps.members.regions import full_region_name
-from apps.orders.choices import OrderStatus, PaymentMethod, ShippingMethod
+from apps.orders.choices import OrderStatus
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 

@@ -7,7 +7,8 @@ from datetime import date, datetime, time
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
-from apps.orders.choices import OrderStatus, PaymentMethod
+from apps.core.choices import PaymentMethod
+from apps.orders.choices import OrderStatus
 from apps.orders.models import Order, OrderEvent, OrderLine
 
 

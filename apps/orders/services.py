@@ -20,9 +20,10 @@ from apps.catalog.services import (
     products_refresh_stock,
 )
 from apps.core import pagecache
+from apps.core.choices import PaymentMethod, ShippingMethod
 from apps.core.money import money
 from apps.core.outbox import outbox_enqueue
-from apps.orders.choices import OrderStatus, PaymentMethod, ShippingMethod
+from apps.orders.choices import OrderStatus
 from apps.orders.models import Order, OrderEvent, OrderLine, new_order_number
 
 logger = logging.getLogger(__name__)
@@ -50,7 +51,6 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 # Stock is still held by the order (not shipped, not given back) in these states.
 HOLDS_STOCK = {S.PENDING_PAYMENT, S.PAID, S.PICKING}
-LOW_STOCK_SHOWN_BELOW = 10
 
 
 class OrderError(Exception):
@@ -214,7 +214,7 @@ def order_place(
                 )
                 if not taken:
                     raise OutOfStock(_("%(name)s has just sold out.") % {"name": line.sku})
-                low_stock |= line.sku.stock - line.quantity < LOW_STOCK_SHOWN_BELOW
+                low_stock |= line.sku.stock - line.quantity < settings.SHOP_FEW_LEFT_BELOW
                 per_product[line.sku.product_id] = (
                     per_product.get(line.sku.product_id, 0) + line.quantity
                 )
@@ -497,7 +497,11 @@ def orders_expire_unpaid(*, now=None) -> int:
         if payment_settle(order=order):
             continue
         try:
-            order_cancel(order=order, reason=_("Not paid within 30 minutes."))
+            order_cancel(
+                order=order,
+                reason=_("Not paid within %(minutes)d minutes.")
+                % {"minutes": settings.SHOP_UNPAID_ORDER_MINUTES},
+            )
         except InvalidTransition:
             continue
         expired += 1

@@ -12,10 +12,10 @@ from django.views.decorators.http import require_POST
 from apps.aftersales import selectors as aftersales_selectors
 from apps.cart import selectors as cart_selectors
 from apps.cart import services as cart_services
+from apps.core.choices import PaymentMethod, ShippingMethod
 from apps.core.client_ip import client_ip
 from apps.core.ratelimit import rate_limit_hit
 from apps.orders import selectors, services
-from apps.orders.choices import PaymentMethod, ShippingMethod
 from apps.orders.forms import CheckoutForm, OrderLookupForm, PlaceOrderForm
 from apps.payments.services import online_payment_available
 

@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.core.choices import PaymentMethod
 from apps.core.outbox import outbox_enqueue
 from apps.orders import services as order_services
-from apps.orders.choices import OrderStatus, PaymentMethod
+from apps.orders.choices import OrderStatus
 from apps.orders.models import Order
 from apps.payments.gateways import configured_gateways
 from apps.payments.gateways.base import GatewayError, PaymentGateway, PaymentRejected, PaymentStart

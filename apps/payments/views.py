@@ -3,12 +3,15 @@ import logging
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from apps.core.choices import PaymentMethod
 from apps.core.client_ip import client_ip
-from apps.orders.choices import OrderStatus, PaymentMethod
+from apps.orders.choices import OrderStatus
 from apps.orders.services import OrderError
 from apps.orders.views import viewable_order
 from apps.payments import services
@@ -92,7 +95,13 @@ def simulator(request, number):
             services.payment_notification_accept(gateway=gateway, body=body, headers=headers)
             messages.success(request, _("Thank you: your payment was received."))
         else:
-            messages.info(request, _("Payment not made. You can pay within 30 minutes."))
+            messages.info(
+                request,
+                _("Payment not made. You can still pay until %(time)s.")
+                % {"time": date_format(timezone.localtime(order.expires_at), "H:i")}
+                if order.expires_at
+                else _("Payment not made."),
+            )
         return redirect(order.get_absolute_url())
     return render(request, "payments/simulator.html", {"order": order})
 

@@ -285,6 +285,8 @@ LOGGING = {
 
 # --- Shop rules ------------------------------------------------------------------------
 SHOP_LOW_STOCK_THRESHOLD = 30
+# Below this many units, shoppers are told only a few are left.
+SHOP_FEW_LEFT_BELOW = 10
 SHOP_COMPARE_LIMIT = 4
 SHOP_PAGE_SIZE = 20
 SHOP_SITE_URL = env("SHOP_SITE_URL", default="http://127.0.0.1:8000")

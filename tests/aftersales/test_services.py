@@ -21,8 +21,9 @@ from apps.aftersales.models import (
     ReturnStatus,
     ShippingPayer,
 )
+from apps.core.choices import PaymentMethod, ShippingMethod
 from apps.orders import services as order_services
-from apps.orders.choices import OrderStatus, PaymentMethod, ShippingMethod
+from apps.orders.choices import OrderStatus
 from apps.orders.models import Order
 from apps.payments import services as payment_services
 from tests.catalog.factories import SkuFactory
@@ -532,7 +533,7 @@ def test_a_file_that_is_not_an_image_is_refused_and_nothing_is_saved():
 
 
 def test_an_image_with_too_many_pixels_is_refused(monkeypatch):
-    monkeypatch.setattr("apps.catalog.services.MAX_IMAGE_PIXELS", 1000)
+    monkeypatch.setattr("apps.core.images.MAX_IMAGE_PIXELS", 1000)
     order = delivered_order()
 
     with pytest.raises(

@@ -139,7 +139,7 @@ def test_a_file_that_is_not_an_image_is_a_form_error_and_nothing_is_saved(client
 
 
 def test_an_image_with_too_many_pixels_is_a_form_error(client, monkeypatch):
-    monkeypatch.setattr("apps.catalog.services.MAX_IMAGE_PIXELS", 1000)
+    monkeypatch.setattr("apps.core.images.MAX_IMAGE_PIXELS", 1000)
     member = UserFactory()
     order = delivered_order(member=member)
     client.force_login(member)

@@ -5,7 +5,7 @@ from hypothesis import strategies as st
 
 from apps.cart.pricing import price_items, shipping_fee_for
 from apps.catalog.models import Product, Sku
-from apps.orders.choices import ShippingMethod
+from apps.core.choices import ShippingMethod
 
 
 def sku(price: str, stock: int = 10, active: bool = True, published: bool = True) -> Sku:

@@ -115,7 +115,7 @@ def test_a_file_that_is_not_an_image_is_refused():
 
 
 def test_decompression_bomb_is_refused(monkeypatch):
-    monkeypatch.setattr(services, "MAX_IMAGE_PIXELS", 10_000)
+    monkeypatch.setattr("apps.core.images.MAX_IMAGE_PIXELS", 10_000)
     product = ProductFactory()
 
     with pytest.raises(services.CatalogError):

@@ -6,8 +6,8 @@ from PIL import Image
 
 from apps.aftersales import services as aftersales_services
 from apps.aftersales.models import ReturnKind, ReturnReason
+from apps.core.choices import PaymentMethod, ShippingMethod
 from apps.orders import services
-from apps.orders.choices import PaymentMethod, ShippingMethod
 from apps.orders.models import Order
 from apps.payments import services as payment_services
 from tests.cart.factories import CartFactory, CartLineFactory

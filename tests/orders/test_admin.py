@@ -8,7 +8,8 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.orders.choices import OrderStatus, PaymentMethod
+from apps.core.choices import PaymentMethod
+from apps.orders.choices import OrderStatus
 from apps.orders.models import Order, OrderEvent
 from apps.payments import services as payment_services
 from tests.catalog.factories import SkuFactory

@@ -6,8 +6,9 @@ from django.core import mail
 from django.utils import timezone
 
 from apps.catalog.models import Product, Sku
+from apps.core.choices import PaymentMethod, ShippingMethod
 from apps.orders import services
-from apps.orders.choices import OrderStatus, PaymentMethod, ShippingMethod
+from apps.orders.choices import OrderStatus
 from apps.orders.models import Order, OrderEvent
 from apps.payments import services as payment_services
 from apps.payments.gateways.base import PaymentRejected

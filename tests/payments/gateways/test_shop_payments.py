@@ -12,8 +12,9 @@ from decimal import Decimal
 import pytest
 from django.urls import clear_url_caches, reverse
 
+from apps.core.choices import PaymentMethod
 from apps.orders import services as order_services
-from apps.orders.choices import OrderStatus, PaymentMethod
+from apps.orders.choices import OrderStatus
 from apps.orders.models import Order
 from apps.payments import checks
 from apps.payments import services as payment_services

@@ -4,7 +4,7 @@ from apps.orders.services import orders_expire_unpaid
 
 
 class Command(BaseCommand):
-    help = "Cancel online orders unpaid after 30 minutes and release their stock (for cron)."
+    help = "Cancel online orders unpaid past their payment window and release their stock (cron)."
 
     def handle(self, *args, **options):
         self.stdout.write(f"expired: {orders_expire_unpaid()}")
