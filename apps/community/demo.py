@@ -119,20 +119,20 @@ PAYMENT = {
     "responsible_email": "finance@example.com",
     "title_zh_hans": "支付方式",
     "title_en": "Payment methods",
-    "summary_zh_hans": "在线银行卡支付、银行转账、货到付款。",
-    "summary_en": "Online card payment, bank transfer, or cash on delivery.",
+    "summary_zh_hans": "支付宝、微信支付、银行转账、货到付款。",
+    "summary_en": "Alipay, WeChat Pay, bank transfer, or cash on delivery.",
     "body_zh_hans": """\
-在线支付（银行卡）：提交订单后进入支付页面，用银行卡付款，付款成功后订单立即确认并安排发货。在线支付的订单请在 30 分钟内完成付款，超时订单自动取消。
+在线支付（支付宝、微信支付）：提交订单后进入支付页面，选择支付宝或微信支付（电脑上扫描二维码，手机上直接跳转），付款成功后订单立即确认并安排发货。如果付款后页面没有更新，请点“我已完成支付”。在线支付的订单请在 30 分钟内完成付款，超时订单自动取消。
 
 银行转账：提交订单后，订单页面会列出本店的收款账户和应付金额。转账时请在附言中填写订单号，款项到账并核对无误后（通常 1 个工作日内）我们安排发货。
 
 货到付款：快递员送货上门时当面付款。货到付款的订单无需预先付款，下单后即安排发货。
 
-支付安全：在线支付的每一笔付款通知都经过签名校验，金额不符的通知会被拒绝；本店不会通过电话、短信或邮件向您索取银行卡密码或验证码。
+支付安全：在线支付的每一笔付款通知都经过签名校验，金额不符的通知会被拒绝；本店不会通过电话、短信或邮件向您索取支付密码或验证码。
 
 付款遇到问题，或需要核对转账，请写信到 finance@example.com，注明订单号。""",
     "body_en": """\
-Online card payment: after placing the order you go to the payment page and pay by bank card. As soon as the payment succeeds the order is confirmed and we prepare it for shipping. Orders paid online must be paid within 30 minutes; after that they are cancelled automatically.
+Online payment (Alipay, WeChat Pay): after placing the order you go to the payment page and choose Alipay or WeChat Pay (scan a QR code on a computer, or switch to the app on a phone). As soon as the payment succeeds the order is confirmed and we prepare it for shipping. If the page does not update after you paid, press "I have paid". Orders paid online must be paid within 30 minutes; after that they are cancelled automatically.
 
 Bank transfer: after placing the order, its page shows our bank account and the amount to pay. Put the order number in the transfer reference; we ship once the money has arrived and been matched to the order (usually within one working day).
 
