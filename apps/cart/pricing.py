@@ -221,13 +221,40 @@ unit_price_rule = unit_price_rules.register
 discount_rule = discount_rules.register
 
 
-def _run_rule(rule: RegisteredRule, kind: str, **arguments):
+def _run_rule(rule: RegisteredRule, kind: str, check: Callable, **arguments):
+    """Call a rule and check what it gave back (`check` also runs a generator to its end), so
+    that whatever goes wrong inside a rule is caught here."""
     try:
-        return rule.function(**arguments)
+        return check(rule.function(**arguments))
     except Exception:
         # A broken promotion must never stop a shopper from paying the normal price.
         logger.exception("pricing.rule_failed", extra={"rule": rule.name, "rule_kind": kind})
         return None
+
+
+def _checked_unit_price(offer) -> UnitPrice | None:
+    if offer is None:
+        return None
+    if not isinstance(offer, UnitPrice):
+        raise TypeError(f"a unit-price rule returned {offer!r}, not a UnitPrice or None")
+    return UnitPrice(price=money(offer.price), reason=str(offer.reason))
+
+
+def _checked_discounts(result) -> list[Discount]:
+    if result is None:
+        return []
+    found = [result] if isinstance(result, Discount) else list(result)
+    for discount in found:
+        if not isinstance(discount, Discount):
+            raise TypeError(f"a discount rule returned {discount!r}, not a Discount")
+    return [
+        Discount(
+            label=str(discount.label),
+            amount=max(money(discount.amount), ZERO),
+            sku_ids=None if discount.sku_ids is None else frozenset(discount.sku_ids),
+        )
+        for discount in found
+    ]
 
 
 # --- the arithmetic ----------------------------------------------------------------------
@@ -285,25 +312,28 @@ def _unit_price(sku: Sku, quantity: int, context: PricingContext) -> tuple[Decim
     reasons: list[str] = []
     for rule in unit_price_rules:
         offer = _run_rule(
-            rule, "unit_price", sku=sku, quantity=quantity, context=context, unit_price=price
+            rule,
+            "unit_price",
+            _checked_unit_price,
+            sku=sku,
+            quantity=quantity,
+            context=context,
+            unit_price=price,
         )
-        if offer is None:
-            continue
-        offered = money(offer.price)
         # Rules may only lower a price, and never below zero.
-        if ZERO <= offered < price:
-            price = offered
-            reasons.append(str(offer.reason))
+        if offer is not None and ZERO <= offer.price < price:
+            price = offer.price
+            reasons.append(offer.reason)
     return price, reasons
 
 
 def _discounts_from_rules(lines: list[PricedLine], context: PricingContext) -> list[Discount]:
     found: list[Discount] = []
     for rule in discount_rules:
-        result = _run_rule(rule, "discount", lines=tuple(lines), context=context)
-        if result is None:
-            continue
-        found.extend([result] if isinstance(result, Discount) else result)
+        found.extend(
+            _run_rule(rule, "discount", _checked_discounts, lines=tuple(lines), context=context)
+            or []
+        )
     return found
 
 
@@ -315,14 +345,13 @@ def _apply_discounts(pricing: Pricing) -> None:
         eligible = [
             line for line in lines if discount.sku_ids is None or line.sku.pk in discount.sku_ids
         ]
-        amount = money(discount.amount) if discount.amount > 0 else ZERO
-        shares = spread_cents(amount, [line.paid_amount for line in eligible])
+        shares = spread_cents(discount.amount, [line.paid_amount for line in eligible])
         applied = sum(shares, ZERO)
         if applied <= 0:
             continue
         for line, share in zip(eligible, shares, strict=True):
             line.discount_amount += share
-        pricing.discounts.append(AppliedDiscount(label=str(discount.label), amount=applied))
+        pricing.discounts.append(AppliedDiscount(label=discount.label, amount=applied))
     pricing.discount = money(sum((line.discount_amount for line in lines), ZERO))
 
 

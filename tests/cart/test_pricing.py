@@ -197,6 +197,24 @@ def test_a_failing_rule_is_logged_and_skipped(caplog):
     ]
 
 
+def test_a_rule_giving_back_something_odd_is_logged_and_skipped(caplog):
+    def float_price(*, sku, quantity, context, unit_price):
+        return UnitPrice(price=9.5, reason="Float")
+
+    def not_a_price(*, sku, quantity, context, unit_price):
+        return Decimal("1.00")
+
+    with (
+        unit_price_rule_in_force(float_price, name="test-float"),
+        unit_price_rule_in_force(not_a_price, name="test-not-a-price"),
+        caplog.at_level(logging.ERROR, logger="apps.cart.pricing"),
+    ):
+        line = price_items(items=[(sku("99.00"), 1, None)], context=COURIER).lines[0]
+
+    assert (line.unit_price, line.price_reasons) == (Decimal("99.00"), ())
+    assert [record.rule for record in caplog.records] == ["test-float", "test-not-a-price"]
+
+
 def test_another_rule_under_a_taken_name_is_refused():
     def other(*, sku, quantity, context, unit_price):
         return None
@@ -284,6 +302,21 @@ def test_a_failing_discount_rule_is_skipped(caplog):
 
     assert pricing.discount == Decimal("20.00")
     assert [record.rule for record in caplog.records] == ["test-broken-discount"]
+
+
+def test_a_discount_rule_failing_halfway_through_gives_nothing(caplog):
+    def halfway(*, lines, context):
+        yield Discount(label="First", amount=Decimal("5.00"))
+        raise ValueError("offer table missing")
+
+    with (
+        discount_rule_in_force(halfway, name="test-halfway"),
+        caplog.at_level(logging.ERROR, logger="apps.cart.pricing"),
+    ):
+        pricing = price_items(items=[(sku("50.00"), 1, None)], context=COURIER)
+
+    assert (pricing.discount, pricing.discounts) == (Decimal("0.00"), [])
+    assert [record.rule for record in caplog.records] == ["test-halfway"]
 
 
 def test_rules_see_the_buyer_and_coupons_of_the_context():
