@@ -10,7 +10,7 @@ a rule that raises is logged and skipped, so a broken promotion never breaks che
 
 import logging
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -331,7 +331,14 @@ def _discounts_from_rules(lines: list[PricedLine], context: PricingContext) -> l
     found: list[Discount] = []
     for rule in discount_rules:
         found.extend(
-            _run_rule(rule, "discount", _checked_discounts, lines=tuple(lines), context=context)
+            # Copies: a rule reading the lines can never change what the shopper pays.
+            _run_rule(
+                rule,
+                "discount",
+                _checked_discounts,
+                lines=tuple(replace(line) for line in lines),
+                context=context,
+            )
             or []
         )
     return found

@@ -334,6 +334,16 @@ def test_rules_see_the_buyer_and_coupons_of_the_context():
     assert (with_code.discount, without.discount) == (Decimal("5.00"), Decimal("0.00"))
 
 
+def test_a_discount_rule_cannot_change_the_lines_it_reads():
+    def meddling(*, lines, context):
+        lines[0].line_total = Decimal("1.00")
+
+    with discount_rule_in_force(meddling, name="test-meddling"):
+        pricing = price_items(items=[(sku("50.00"), 1, None)], context=COURIER)
+
+    assert (pricing.lines[0].line_total, pricing.total) == (Decimal("50.00"), Decimal("62.00"))
+
+
 def test_equal_remainders_go_to_the_earlier_line():
     assert spread_cents(Decimal("0.01"), [Decimal("1.00")] * 3) == [
         Decimal("0.01"),
