@@ -1,9 +1,14 @@
+from datetime import datetime
+
 from django.db.models import Prefetch
 
 from apps.cart.models import Cart, CartLine
-from apps.cart.pricing import Pricing, price_items
+from apps.cart.pricing import Pricing, PricingContext, price_items
 from apps.catalog.models import ProductImage
 from apps.core.choices import ShippingMethod
+
+# "Not given": the cart's own member is the buyer (None is a real answer: a guest).
+CART_OWNER = object()
 
 
 def cart_lines(*, cart: Cart | None) -> list[CartLine]:
@@ -21,6 +26,23 @@ def cart_lines(*, cart: Cart | None) -> list[CartLine]:
     )
 
 
-def cart_pricing(*, cart: Cart | None, shipping_method: str = ShippingMethod.COURIER) -> Pricing:
+def cart_pricing(
+    *,
+    cart: Cart | None,
+    buyer=CART_OWNER,
+    shipping_method: str = ShippingMethod.COURIER,
+    coupon_codes: tuple[str, ...] = (),
+    now: datetime | None = None,
+) -> Pricing:
+    """The cart priced for its buyer. Views pass the signed-in user as `buyer` (no query);
+    left out, the cart's member is looked up."""
+    if buyer is CART_OWNER:
+        buyer = cart.member if cart is not None and cart.member_id else None
+    context = PricingContext(
+        buyer=buyer,
+        coupon_codes=tuple(coupon_codes),
+        shipping_method=shipping_method,
+        **({"now": now} if now is not None else {}),
+    )
     items = [(line.sku, line.quantity, line.price_seen) for line in cart_lines(cart=cart)]
-    return price_items(items=items, shipping_method=shipping_method)
+    return price_items(items=items, context=context)

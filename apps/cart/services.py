@@ -8,6 +8,14 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from apps.cart.models import Cart, CartLine
+from apps.cart.pricing import (
+    LineProblem,
+    PricedLine,
+    PricingContext,
+    price_for_cart,
+    quantity_limit,
+)
+from apps.cart.selectors import CART_OWNER
 from apps.catalog.models import Sku
 
 logger = logging.getLogger(__name__)
@@ -34,16 +42,22 @@ def cart_for_request(request, *, create: bool = False) -> Cart | None:
     return cart
 
 
-def _sku_for_sale(sku_id) -> Sku:
+def _buyer(cart: Cart, buyer):
+    if buyer is CART_OWNER:
+        return cart.member if cart.member_id else None
+    return buyer
+
+
+def _priced_for_sale(sku_id, *, cart: Cart, buyer) -> PricedLine:
+    """The SKU priced for this buyer; refused when pricing says it cannot be sold at all."""
     try:
         sku = Sku.objects.select_related("product").get(pk=int(sku_id))
     except (TypeError, ValueError, Sku.DoesNotExist) as error:
         raise CartError(_("Please choose an option first.")) from error
-    if not sku.is_active or not sku.product.is_published:
-        raise CartError(_("This product is no longer sold."))
-    if sku.stock <= 0:
-        raise CartError(_("%(name)s is sold out.") % {"name": sku})
-    return sku
+    priced = price_for_cart(sku=sku, quantity=1, context=PricingContext(buyer=_buyer(cart, buyer)))
+    if priced.problem_code in (LineProblem.WITHDRAWN, LineProblem.SOLD_OUT):
+        raise CartError(priced.problem)
+    return priced
 
 
 def _parse_quantity(quantity) -> int:
@@ -59,40 +73,51 @@ def _parse_quantity(quantity) -> int:
     return value
 
 
-def cart_add(*, cart: Cart, sku_id, quantity=1) -> tuple[CartLine, bool]:
-    """Add to the cart, never beyond stock; returns the line and whether it was capped."""
-    sku = _sku_for_sale(sku_id)
+def cart_add(*, cart: Cart, sku_id, quantity=1, buyer=CART_OWNER) -> tuple[CartLine, bool]:
+    """Add to the cart, never beyond stock; returns the line and whether it was capped. The
+    line remembers the unit price this buyer was shown, so a later change can be pointed out."""
+    priced = _priced_for_sale(sku_id, cart=cart, buyer=buyer)
+    sku = priced.sku
     wanted = _parse_quantity(quantity)
     if wanted == 0:
         raise CartError(_("Please enter a quantity of at least 1."))
     with transaction.atomic():
         line = CartLine.objects.select_for_update().filter(cart=cart, sku=sku).first()
         current = line.quantity if line else 0
-        new_quantity = min(current + wanted, sku.stock, settings.SHOP_MAX_LINE_QUANTITY)
+        new_quantity = min(current + wanted, priced.max_quantity)
         capped = new_quantity < current + wanted
         if line:
-            line.quantity, line.price_seen = new_quantity, sku.price
+            line.quantity, line.price_seen = new_quantity, priced.unit_price
             line.save(update_fields=["quantity", "price_seen"])
         else:
             line = CartLine.objects.create(
-                cart=cart, sku=sku, quantity=new_quantity, price_seen=sku.price
+                cart=cart, sku=sku, quantity=new_quantity, price_seen=priced.unit_price
             )
         Cart.objects.filter(pk=cart.pk).update(updated_at=line.added_at)
     return line, capped
 
 
-def cart_set_quantity(*, cart: Cart, sku_id, quantity) -> int:
-    """Set a line's quantity (0 removes it), capped by stock; returns the quantity kept."""
+def cart_set_quantity(*, cart: Cart, sku_id, quantity, buyer=CART_OWNER) -> int:
+    """Set a line's quantity (0 removes it), capped by stock; returns the quantity kept. The
+    shopper has now seen the current price, so it becomes the price seen."""
     wanted = _parse_quantity(quantity)
-    line = CartLine.objects.select_related("sku").filter(cart=cart, sku_id=sku_id).first()
+    line = (
+        CartLine.objects.select_related("sku", "sku__product")
+        .filter(cart=cart, sku_id=sku_id)
+        .first()
+    )
     if line is None:
         raise CartError(_("That item is no longer in your cart."))
     if wanted == 0:
         line.delete()
         return 0
-    kept = max(min(wanted, line.sku.stock), 1) if line.sku.stock > 0 else wanted
+    priced = price_for_cart(
+        sku=line.sku, quantity=wanted, context=PricingContext(buyer=_buyer(cart, buyer))
+    )
+    # A sold-out or withdrawn line keeps what was asked: the cart shows why it cannot be bought.
+    kept = max(min(wanted, priced.max_quantity), 1) if priced.max_quantity > 0 else wanted
     line.quantity = kept
-    line.price_seen = line.sku.price
+    line.price_seen = priced.unit_price
     line.save(update_fields=["quantity", "price_seen"])
     return kept
 
@@ -127,7 +152,7 @@ def cart_merge(*, guest_cart: Cart, member) -> Cart:
                 except IntegrityError:
                     logger.info("cart.merge_race", extra={"cart_id": member_cart.pk})
         for line in member_cart.lines.select_related("sku"):
-            cap = max(min(line.sku.stock, settings.SHOP_MAX_LINE_QUANTITY), 1)
+            cap = max(quantity_limit(line.sku), 1)
             if line.quantity > cap:
                 line.quantity = cap
                 line.save(update_fields=["quantity"])
@@ -141,6 +166,11 @@ def cart_item_count(*, cart: Cart | None) -> int:
     return sum(cart.lines.values_list("quantity", flat=True))
 
 
-def cart_remember_count(request, cart: Cart | None) -> None:
-    """Keep the header's item count in the session so pages show it without a query."""
-    request.session[SESSION_CART_COUNT] = cart_item_count(cart=cart)
+def cart_remember_count(request, cart: Cart | None, *, count: int | None = None) -> None:
+    """Keep the header's item count in the session so pages show it without a query. A count
+    the caller already has (the cart page's priced lines) saves the query; an unchanged count
+    leaves the session unwritten."""
+    if count is None:
+        count = cart_item_count(cart=cart)
+    if request.session.get(SESSION_CART_COUNT) != count:
+        request.session[SESSION_CART_COUNT] = count

@@ -16,8 +16,8 @@ def _respond(request):
 
 def cart_detail(request, partial: bool = False):
     cart = services.cart_for_request(request)
-    pricing = selectors.cart_pricing(cart=cart)
-    services.cart_remember_count(request, cart)
+    pricing = selectors.cart_pricing(cart=cart, buyer=request.user)
+    services.cart_remember_count(request, cart, count=sum(line.quantity for line in pricing.lines))
     template = "cart/cart.html#cart-body" if partial else "cart/cart.html"
     return render(request, template, {"pricing": pricing})
 
@@ -27,7 +27,10 @@ def cart_add(request):
     cart = services.cart_for_request(request, create=True)
     try:
         line, capped = services.cart_add(
-            cart=cart, sku_id=request.POST.get("sku"), quantity=request.POST.get("quantity", 1)
+            cart=cart,
+            sku_id=request.POST.get("sku"),
+            quantity=request.POST.get("quantity", 1),
+            buyer=request.user,
         )
     except services.CartError as error:
         messages.error(request, str(error))
@@ -54,7 +57,10 @@ def cart_update(request):
     if cart is not None:
         try:
             kept = services.cart_set_quantity(
-                cart=cart, sku_id=request.POST.get("sku"), quantity=request.POST.get("quantity")
+                cart=cart,
+                sku_id=request.POST.get("sku"),
+                quantity=request.POST.get("quantity"),
+                buyer=request.user,
             )
         except services.CartError as error:
             messages.error(request, str(error))

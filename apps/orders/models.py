@@ -1,5 +1,6 @@
 import secrets
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -9,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.choices import PaymentMethod, ShippingMethod
 from apps.core.models import TimeStampedModel
+from apps.core.money import money
 from apps.members.regions import full_region_name
 from apps.orders.choices import OrderStatus
 
@@ -159,8 +161,20 @@ class OrderLine(models.Model):
         return f"{self.product_name} {self.sku_options} × {self.quantity}"
 
     @property
+    def paid_amount(self):
+        """What the buyer paid for the line: its total less its share of order discounts."""
+        return self.line_total - self.discount_amount
+
+    @property
+    def paid_per_unit(self):
+        """One unit's share of the paid amount, rounded down to the cent (the last unit
+        refunded takes the remainder, so refunds add up to exactly what was paid)."""
+        whole_cents = int(self.paid_amount * 100) // self.quantity
+        return money(Decimal(whole_cents) / 100)
+
+    @property
     def refundable_amount(self):
-        return self.line_total - self.refunded_amount
+        return self.paid_amount - self.refunded_amount
 
 
 class OrderEvent(models.Model):

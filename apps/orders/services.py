@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.cart.models import Cart
-from apps.cart.pricing import price_items
+from apps.cart.pricing import PricingContext, price_items
 from apps.catalog.models import Product, Sku
 from apps.catalog.services import (
     products_refresh_stock,
@@ -147,6 +147,7 @@ def order_place(
     idempotency_key: str,
     member=None,
     language: str = "zh-hans",
+    coupon_codes: tuple[str, ...] = (),
 ) -> Order:
     """Turn the cart into an order in one transaction: re-price, snapshot the lines, empty the
     cart and reserve stock (conditional updates in primary-key order, never below zero). The
@@ -165,9 +166,15 @@ def order_place(
             existing = Order.objects.filter(idempotency_key=idempotency_key).first()
             if existing:
                 return existing
+            # Priced for this buyer and moment by the same service the cart page used.
             pricing = price_items(
                 items=[(sku, wanted[sku.pk], None) for sku in skus],
-                shipping_method=details.shipping_method,
+                context=PricingContext(
+                    buyer=member,
+                    coupon_codes=tuple(coupon_codes),
+                    now=timezone.now(),
+                    shipping_method=details.shipping_method,
+                ),
             )
             problems = [f"{line.sku}: {line.problem}" for line in pricing.lines if line.problem]
             if problems:
@@ -198,6 +205,7 @@ def order_place(
                     sku_code=line.sku.code,
                     unit_price=line.unit_price,
                     quantity=line.quantity,
+                    discount_amount=line.discount_amount,
                     line_total=line.line_total,
                 )
                 for line in pricing.lines
@@ -327,11 +335,13 @@ def _refund_plan(
             raise OrderError(_("That quantity cannot be refunded."))
         if quantity == 0:
             continue
+        # What was paid for these units: the line's paid amount (after its share of order
+        # discounts) per unit, rounded down to the cent; the last unit refunded takes the rest.
         plan[line.pk] = (
             quantity,
             line.refundable_amount
             if quantity == line.quantity - line.refunded_quantity
-            else money(line.line_total / line.quantity * quantity),
+            else money(line.paid_per_unit * quantity),
         )
     amount = sum((line_amount for _quantity, line_amount in plan.values()), Decimal("0.00"))
     if amount == 0:

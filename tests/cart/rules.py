@@ -1,0 +1,24 @@
+"""Throwaway pricing rules for tests: registered for one block, then removed again."""
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from apps.cart.pricing import discount_rules, unit_price_rules
+
+
+@contextmanager
+def unit_price_rule_in_force(function: Callable, *, name: str, order: int = 100) -> Iterator:
+    unit_price_rules.register(name=name, order=order)(function)
+    try:
+        yield
+    finally:
+        unit_price_rules.unregister(name)
+
+
+@contextmanager
+def discount_rule_in_force(function: Callable, *, name: str, order: int = 100) -> Iterator:
+    discount_rules.register(name=name, order=order)(function)
+    try:
+        yield
+    finally:
+        discount_rules.unregister(name)
