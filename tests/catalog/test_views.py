@@ -155,14 +155,17 @@ def test_compare_redirect_refuses_other_hosts(client, catalog):
     assert response["Location"] == reverse("catalog:compare")
 
 
-def test_anonymous_page_is_cached_and_invalidated_by_a_catalog_change(catalog):
+def test_anonymous_page_is_cached_and_invalidated_by_a_catalog_change(
+    catalog, django_capture_on_commit_callbacks
+):
     client = Client()
     url = reverse("catalog:product_list")
     assert client.get(url)["X-Page-Cache"] == "miss"
     assert client.get(url)["X-Page-Cache"] == "hit"
 
-    SkuFactory(product=catalog["cheap"], price=Decimal("9.90"), stock=5)
-    services.product_refresh_summary(product=catalog["cheap"])
+    with django_capture_on_commit_callbacks(execute=True):
+        SkuFactory(product=catalog["cheap"], price=Decimal("9.90"), stock=5)
+        services.product_refresh_summary(product=catalog["cheap"])
 
     fresh = client.get(url)
     assert fresh["X-Page-Cache"] == "miss"
