@@ -100,6 +100,12 @@ class RedisCache(django_redis.RedisCache):
         self._class = RedisCacheClient
         self._options = {**self._options, "breaker": self._breaker}
 
+    def redis_client(self, *, write: bool = True) -> redis.Redis:
+        """The raw redis-py client for commands the cache API lacks (apps.core.ratelimit's
+        MULTI/EXEC). Raises CacheUnavailable at once while the breaker is open; callers
+        report their own failures through `_unavailable` so the breaker opens for them too."""
+        return self._cache.get_client(write=write)
+
     def _unavailable(self, op: str, error: Exception) -> None:
         if isinstance(error, CacheUnavailable):
             return  # the breaker was already open: logged when it opened
@@ -186,7 +192,7 @@ class RedisCache(django_redis.RedisCache):
         batches). Django's clear() is FLUSHDB, which would also wipe whatever else shares the
         database: Celery's queues, visit counters, another program or test run."""
         try:
-            client = self._cache.get_client(write=True)
+            client = self.redis_client(write=True)
             batch = []
             for key in client.scan_iter(match=self.prefix_pattern(), count=CLEAR_BATCH):
                 batch.append(key)
