@@ -114,6 +114,23 @@ def test_search_finds_by_chinese_english_and_sku_code(client, catalog, query):
     assert names(response) == ["智能电饭煲"]
 
 
+@pytest.mark.parametrize("query", ["smart kettle", "智能 水壶", "RC-200 kettle", "quick 电饭煲"])
+def test_search_finds_nothing_when_no_product_has_every_word(client, catalog, query):
+    """Each word is in one product, no product has all of them (PostgreSQL full text and the
+    SQLite fallback alike)."""
+    response = client.get(reverse("catalog:search"), {"q": query})
+
+    assert response.status_code == 200
+    assert names(response) == []
+
+
+@pytest.mark.parametrize("query", ["quick kettle", "快煮 水壶", "kettle KT-100"])
+def test_search_with_several_words_finds_the_product_having_all(client, catalog, query):
+    response = client.get(reverse("catalog:search"), {"q": query})
+
+    assert names(response) == ["快煮电水壶"]
+
+
 @pytest.mark.parametrize("query", ["", "   ", '"', "%", "😀😀", "a" * 2000, "'; drop table x; --"])
 def test_odd_searches_give_a_normal_page(client, catalog, query):
     response = client.get(reverse("catalog:search"), {"q": query})
