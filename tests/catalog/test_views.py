@@ -3,6 +3,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from apps.catalog import services
 from tests.catalog.factories import (
@@ -159,8 +160,13 @@ def test_fifth_product_in_compare_is_refused_with_a_reason(client):
     for product in products:
         response = client.post(reverse("catalog:compare_add"), {"product": product.pk}, follow=True)
 
-    assert "4" in response.content.decode()
-    assert len(client.session["compare"]) == 4
+    refusal = _("You can compare up to %(limit)d products. Remove one to add %(name)s.") % {
+        "limit": 4,
+        "name": products[4].name,
+    }
+    assert response.status_code == 200
+    assert [str(message) for message in response.context["messages"]] == [refusal]
+    assert client.session["compare"] == [product.pk for product in products[:4]]
 
 
 def test_compare_redirect_refuses_other_hosts(client, catalog):
