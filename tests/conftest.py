@@ -28,10 +28,20 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     # A Redis timeout in an earlier test (a loaded CI machine) must not leave this one with
-    # the cache switched off, nor skip the clearing below.
+    # the cache switched off, nor skip the clearing below. On Redis, clear() deletes only the
+    # keys under this run's and worker's KEY_PREFIX (config/settings/test.py), never the
+    # database: it may be shared with another program.
     redis_cache.breakers_reset()
     cache.clear()
     yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cache_prefix_removed_at_the_end():
+    """Leave nothing behind in a shared Redis: the run's keys go when the session ends."""
+    yield
+    redis_cache.breakers_reset()
     cache.clear()
 
 

@@ -60,7 +60,9 @@ def product_refresh_summary(*, product: Product) -> Product:
         total_stock=product.total_stock,
         search_text=product.search_text,
     )
-    pagecache.bump_version("catalog")
+    # After commit: bumped earlier, a shopper could render the page from the old rows and
+    # cache it under the new version, where it would stay until the next change.
+    transaction.on_commit(lambda: pagecache.bump_version("catalog"))
     return product
 
 

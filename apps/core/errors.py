@@ -30,7 +30,10 @@ def server_error(request):
     if isinstance(error, DATABASE_ERRORS):
         # Raised outside a view (a middleware, a template rendering a lazy queryset).
         return database_unavailable(request, error)
-    return HttpResponseServerError(loader.get_template("500.html").render())
+    body = loader.get_template("500.html").render(
+        {"SHOP_NAME": settings.SHOP_NAME or settings.SHOP_NAME_DISPLAY}
+    )
+    return HttpResponseServerError(body)
 
 
 def database_unavailable(request, error: Exception | None = None) -> HttpResponse:

@@ -9,12 +9,11 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 from django.core.cache import DEFAULT_CACHE_ALIAS, BaseCache, caches
-from django.core.cache.backends.redis import RedisCache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from apps.core.models import RateLimitWindow
-from apps.core.redis_cache import UNAVAILABLE
+from apps.core.redis_cache import UNAVAILABLE, RedisCache
 
 logger = logging.getLogger(__name__)
 
@@ -26,10 +25,9 @@ DURABLE_MAX_WINDOW = timedelta(days=1)
 def _count_in_redis(backend: RedisCache, cache_key: str, window_seconds: int) -> int:
     # Django's RedisCache.incr checks EXISTS then INCRs: a key expiring in between comes back
     # without a TTL and would block its owner for good. One MULTI/EXEC creates the key with
-    # its expiry when absent and counts in the same step. (`_cache` is Django's client holder;
-    # it is how the backend itself reaches the connection pool.)
+    # its expiry when absent and counts in the same step.
     redis_key = backend.make_and_validate_key(cache_key)
-    client = backend._cache.get_client(redis_key, write=True)
+    client = backend.redis_client(write=True)
     pipeline = client.pipeline(transaction=True)
     pipeline.set(redis_key, 0, ex=window_seconds, nx=True)
     pipeline.incr(redis_key)

@@ -20,6 +20,7 @@ between threads.
 """
 
 import logging
+import re
 import time
 
 import redis
@@ -32,6 +33,8 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_SOCKET_TIMEOUT = 0.15
 DEFAULT_UNAVAILABLE_PAUSE_SECONDS = 1.0
+CLEAR_BATCH = 500
+_GLOB_SPECIAL = re.compile(r"[\\*?\[\]]")
 
 # What "Redis cannot be reached" looks like: refused, reset, timed out, still loading.
 UNAVAILABLE = (redis.ConnectionError, redis.TimeoutError, OSError)
@@ -96,6 +99,12 @@ class RedisCache(django_redis.RedisCache):
         self._breaker = _breakers.setdefault(self._location, _Breaker())
         self._class = RedisCacheClient
         self._options = {**self._options, "breaker": self._breaker}
+
+    def redis_client(self, *, write: bool = True) -> redis.Redis:
+        """The raw redis-py client for commands the cache API lacks (apps.core.ratelimit's
+        MULTI/EXEC). Raises CacheUnavailable at once while the breaker is open; callers
+        report their own failures through `_unavailable` so the breaker opens for them too."""
+        return self._cache.get_client(write=write)
 
     def _unavailable(self, op: str, error: Exception) -> None:
         if isinstance(error, CacheUnavailable):
@@ -179,8 +188,25 @@ class RedisCache(django_redis.RedisCache):
             self._unavailable("delete_many", error)
 
     def clear(self):
+        """Delete this cache's keys only: those under its KEY_PREFIX (SCAN, then DEL in
+        batches). Django's clear() is FLUSHDB, which would also wipe whatever else shares the
+        database: Celery's queues, visit counters, another program or test run."""
         try:
-            return super().clear()
+            client = self.redis_client(write=True)
+            batch = []
+            for key in client.scan_iter(match=self.prefix_pattern(), count=CLEAR_BATCH):
+                batch.append(key)
+                if len(batch) >= CLEAR_BATCH:
+                    client.delete(*batch)
+                    batch.clear()
+            if batch:
+                client.delete(*batch)
         except UNAVAILABLE as error:
             self._unavailable("clear", error)
             return False
+        return True
+
+    def prefix_pattern(self) -> str:
+        """The SCAN pattern matching every key this cache makes (Django's key function is
+        "<prefix>:<version>:<key>"), with the prefix's glob characters escaped."""
+        return _GLOB_SPECIAL.sub(r"\\\g<0>", self.key_prefix) + ":*"

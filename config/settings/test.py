@@ -23,20 +23,17 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-# Each pytest-xdist worker gets its own Redis database, so clearing the cache in one test
-# never disturbs another worker's. Concurrent runs (several worktrees, one Redis) start at a
-# database chosen from their run id, so they rarely flush each other's cache mid-test.
+# Tests share the Redis that REDIS_URL names (its database number untouched) with whatever
+# else uses it: another worktree's run, a developer's shop, Celery. Each run and worker keeps
+# its cache keys under its own prefix, and clearing the cache deletes only keys under that
+# prefix (apps.core.redis_cache.RedisCache.clear), never the whole database. tests/conftest.py
+# clears the prefix before each test and at the end of the session.
 if REDIS_URL:  # noqa: F405
-    import zlib
-
     from config.settings.base import CACHES
 
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
-    _run = os.environ.get("PYTEST_XDIST_TESTRUNUID", str(os.getpid()))
-    _db = 1 + (zlib.crc32(_run.encode()) + int(worker or 0)) % 15
-    _base = REDIS_URL.rsplit("/", 1)[0] if REDIS_URL.count("/") > 2 else REDIS_URL  # noqa: F405
-    REDIS_URL = f"{_base}/{_db}"
-    CACHES["default"]["LOCATION"] = REDIS_URL
+    _run = os.environ.get("PYTEST_XDIST_TESTRUNUID", f"pid{os.getpid()}")[:12]
+    _worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    CACHES["default"]["KEY_PREFIX"] = f"test-{_run}-{_worker}"
     # Production's 0.15 s would trip the fail-open pause on a loaded CI machine and switch
     # the cache off for unrelated tests. Outage tests use their own server and production's
     # timeouts (tests/redis_server.py).

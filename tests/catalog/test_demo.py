@@ -63,6 +63,23 @@ def test_second_run_duplicates_nothing():
     assert _row_counts() == before
 
 
+def _every_row():
+    """Every field of every row the loader writes, plus staff roles, in a stable order."""
+    models = (Product, Sku, ProductSpec, HelpPage, User, Group)
+    rows = {model.__name__: list(model.objects.order_by("pk").values()) for model in models}
+    rows["roles"] = list(User.groups.through.objects.order_by("pk").values())
+    return rows
+
+
+def test_second_run_changes_nothing_at_all():
+    _load_demo_shop()
+    before = _every_row()
+
+    _load_demo_shop()
+
+    assert _every_row() == before
+
+
 def test_second_run_keeps_a_demo_staff_members_changed_role():
     _load_demo_shop()
     editor = User.objects.get(email=DEMO_STAFF["editor"])

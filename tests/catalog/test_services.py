@@ -7,6 +7,7 @@ from PIL import Image
 from apps.catalog import services
 from apps.catalog.models import Product, Sku
 from apps.catalog.search import query_words, words
+from apps.core import pagecache
 from tests.catalog.factories import ProductFactory, SkuFactory
 
 pytestmark = pytest.mark.django_db
@@ -16,6 +17,21 @@ def jpeg_bytes(width=300, height=200) -> bytes:
     buffer = BytesIO()
     Image.new("RGB", (width, height), (200, 30, 30)).save(buffer, "JPEG")
     return buffer.getvalue()
+
+
+def test_summary_refresh_forgets_cached_pages_only_once_its_transaction_commits(
+    django_capture_on_commit_callbacks,
+):
+    """A shopper rendering the page before the commit sees the old rows; were the version
+    bumped first, that old page would be cached under the new version."""
+    product = ProductFactory()
+    before = pagecache.version("catalog")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.product_refresh_summary(product=product)
+        during = pagecache.version("catalog")
+
+    assert (during, pagecache.version("catalog")) == (before, before + 1)
 
 
 def test_summary_takes_price_range_and_stock_from_active_skus():

@@ -94,7 +94,9 @@ def test_index_takes_one_query(client, django_assert_num_queries):
     HelpPageFactory.create_batch(3)
 
     with django_assert_num_queries(1):
-        client.get(index_url())
+        response = client.get(index_url())
+
+    assert response.status_code == 200
 
 
 # --- A help page ----------------------------------------------------------------------
@@ -176,7 +178,9 @@ def test_page_takes_two_queries(client, django_assert_num_queries):
     HelpPageFactory.create_batch(3)
 
     with django_assert_num_queries(2):
-        client.get(page_url(page))
+        response = client.get(page_url(page))
+
+    assert response.status_code == 200
 
 
 def test_page_is_served_from_the_cache_to_anonymous_visitors(client, django_assert_num_queries):

@@ -55,7 +55,7 @@ def test_pages_answer_quickly_while_redis_is_stopped(cache_on_throwaway_redis, s
 
         assert (url, response.status_code) == (url, 200)
         assert elapsed < 0.5, (url, elapsed)
-        assert response.get("X-Page-Cache") != "hit"
+        assert response.get("X-Page-Cache") == "miss"  # rendered, the store failing quietly
 
 
 def test_pages_answer_quickly_while_redis_is_hung(cache_on_throwaway_redis, shop_pages):
