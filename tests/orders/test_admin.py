@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.core.choices import PaymentMethod
-from apps.orders.choices import OrderStatus
+from apps.orders.choices import FulfilmentStatus, PaymentStatus
 from apps.orders.models import Order, OrderEvent
 from apps.payments import services as payment_services
 from tests.catalog.factories import SkuFactory
@@ -45,7 +45,10 @@ def test_warehouse_marks_an_order_shipped_and_the_customer_is_emailed(
 
     order.refresh_from_db()
     assert response.status_code == 302
-    assert (order.status, order.tracking_number) == (OrderStatus.SHIPPED, "SF1234567890")
+    assert (order.fulfilment_status, order.tracking_number) == (
+        FulfilmentStatus.SHIPPED,
+        "SF1234567890",
+    )
     assert "SF1234567890" in mail.outbox[0].body
 
 
@@ -120,8 +123,8 @@ def test_after_sales_refunds_one_line(client, django_capture_on_commit_callbacks
         client.post(reverse("admin:orders_order_refund", args=[order.pk]), {f"line_{line.pk}": 1})
 
     order.refresh_from_db()
-    assert (order.status, order.refunded_amount) == (
-        OrderStatus.PARTIALLY_REFUNDED,
+    assert (order.payment_status, order.refunded_amount) == (
+        PaymentStatus.PARTLY_REFUNDED,
         Decimal("50.00"),
     )
 
@@ -136,7 +139,7 @@ def test_after_sales_cannot_mark_shipped(client):
     )
 
     assert response.status_code == 403
-    assert Order.objects.get(pk=order.pk).status == OrderStatus.PAID
+    assert Order.objects.get(pk=order.pk).fulfilment_status == FulfilmentStatus.TO_PICK
 
 
 def test_cancel_action_releases_stock(client):
@@ -151,7 +154,7 @@ def test_cancel_action_releases_stock(client):
 
     sku.refresh_from_db()
     assert sku.stock == 5
-    assert Order.objects.get(pk=order.pk).status == OrderStatus.CANCELLED
+    assert Order.objects.get(pk=order.pk).fulfilment_status == FulfilmentStatus.CANCELLED
 
 
 def test_order_list_filters_orders_with_customer_notes(client):

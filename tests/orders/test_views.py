@@ -3,7 +3,7 @@ from django.core import mail
 from django.urls import reverse
 
 from apps.cart.models import CartLine
-from apps.orders.choices import OrderStatus
+from apps.orders.choices import PaymentStatus
 from apps.orders.models import Order
 from tests.catalog.factories import SkuFactory
 from tests.orders.factories import place_order
@@ -89,7 +89,7 @@ def test_guest_checkout_with_the_simulated_gateway(client, django_capture_on_com
 
     assert (order.phone, order.district, order.region_code) == ("13800138000", "黄浦区", "310101")
     assert paid.status_code == 200
-    assert Order.objects.get().status == OrderStatus.PAID
+    assert Order.objects.get().payment_status == PaymentStatus.PAID
     assert len(mail.outbox) == 2
 
 

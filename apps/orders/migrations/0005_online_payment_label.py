@@ -4,15 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orders', '0004_payments_and_returns_move_to_their_apps'),
+        ("orders", "0004_payments_and_returns_move_to_their_apps"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='order',
-            name='payment_method',
-            field=models.CharField(choices=[('online', 'Online payment (Alipay, WeChat Pay)'), ('bank_transfer', 'Bank transfer'), ('cod', 'Cash on delivery')], max_length=16, verbose_name='payment method'),
+            model_name="order",
+            name="payment_method",
+            field=models.CharField(
+                choices=[
+                    ("online", "Online payment (Alipay, WeChat Pay)"),
+                    ("bank_transfer", "Bank transfer"),
+                    ("cod", "Cash on delivery"),
+                ],
+                max_length=16,
+                verbose_name="payment method",
+            ),
         ),
     ]
