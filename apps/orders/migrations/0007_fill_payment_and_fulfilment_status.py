@@ -1,10 +1,15 @@
 from django.db import migrations
 
 PAYMENT_EVENTS = {"paid", "refunded", "partially_refunded"}
-EVENT_VALUES = {
-    "pending_payment": "awaiting_payment",
+# Old statuses as each machine now names them. An old refund's "from" was wherever the goods
+# were: money had come in, so for the payment machine it was "paid".
+PAYMENT_VALUES = {
+    "pending_payment": "unpaid",
+    "paid": "paid",
     "partially_refunded": "partly_refunded",
+    "refunded": "refunded",
 }
+FULFILMENT_VALUES = {"pending_payment": "awaiting_payment", "paid": "to_pick"}
 
 
 def _payment_status(order) -> str:
@@ -43,9 +48,15 @@ def split_status(apps, schema_editor):
         order.fulfilment_status = _fulfilment_status(order)
         order.save(update_fields=["payment_status", "fulfilment_status"])
     for event in OrderEvent.objects.filter(kind="status").iterator(chunk_size=500):
-        event.machine = "payment" if event.to_status in PAYMENT_EVENTS else "fulfilment"
-        event.from_status = EVENT_VALUES.get(event.from_status, event.from_status)
-        event.to_status = EVENT_VALUES.get(event.to_status, event.to_status)
+        if event.to_status in PAYMENT_EVENTS:
+            event.machine = "payment"
+            if event.from_status:
+                event.from_status = PAYMENT_VALUES.get(event.from_status, "paid")
+            event.to_status = PAYMENT_VALUES[event.to_status]
+        else:
+            event.machine = "fulfilment"
+            event.from_status = FULFILMENT_VALUES.get(event.from_status, event.from_status)
+            event.to_status = FULFILMENT_VALUES.get(event.to_status, event.to_status)
         event.save(update_fields=["machine", "from_status", "to_status"])
 
 
