@@ -591,9 +591,10 @@ def test_an_intact_return_goes_back_into_stock_and_is_logged():
     services.return_refund(return_request=return_request, actor=None)
 
     assert stock_of(sku) == 5
-    assert ReturnEvent.objects.filter(
-        request=return_request, note__contains=f"{sku.code} × 2"
-    ).exists()
+    restocked = ReturnEvent.objects.get(
+        request=return_request, from_status=ReturnStatus.RECEIVED, to_status=ReturnStatus.RECEIVED
+    )
+    assert restocked.note == gettext("Back in stock: %(items)s.") % {"items": f"{sku.code} × 2"}
 
 
 def test_goods_damaged_by_the_buyer_do_not_go_back_into_stock():
