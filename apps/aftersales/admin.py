@@ -210,7 +210,7 @@ class ReturnRequestAdmin(admin.ModelAdmin):
         """The steps this request can take next, as far as this staff member may take them."""
         if not request.user.has_perm("aftersales.change_returnrequest"):
             return []
-        allowed = services.RETURN_TRANSITIONS[return_request.status]
+        allowed = services.return_next_steps(return_request)
         labels = [
             (ReturnStatus.APPROVED, "approve", _("Approve (give the return address)")),
             (ReturnStatus.RECEIVED, "receive", _("Goods received")),
@@ -219,12 +219,9 @@ class ReturnRequestAdmin(admin.ModelAdmin):
             (ReturnStatus.REJECTED, "reject", _("Reject with a reason")),
             (ReturnStatus.CLOSED, "close", _("Close")),
         ]
-        outcome_kind = services.RETURN_OUTCOME_KIND
         tools = []
         for to_status, step, label in labels:
-            if to_status not in allowed or outcome_kind.get(to_status, return_request.kind) != (
-                return_request.kind
-            ):
+            if to_status not in allowed:
                 continue
             if step == "refund" and not request.user.has_perm("orders.refund_order"):
                 continue
@@ -260,7 +257,7 @@ class ReturnRequestAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             try:
                 action(return_request, form.cleaned_data)
-            except services.OrderError as error:
+            except (services.OrderError, services.OutOfStock) as error:
                 form.add_error(None, str(error))
             else:
                 self.message_user(request, done % {"number": return_request.number})
@@ -314,7 +311,7 @@ class ReturnRequestAdmin(admin.ModelAdmin):
         return_request = get_object_or_404(ReturnRequest, pk=request_id)
         try:
             quote = services.return_refund_quote(return_request=return_request)
-        except services.OrderError as error:
+        except (services.OrderError, services.OutOfStock) as error:
             quote, problem = None, str(error)
         else:
             problem = ""

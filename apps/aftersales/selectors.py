@@ -10,14 +10,13 @@ from django.utils.translation import gettext
 
 from apps.aftersales.models import RETURN_OPEN_STATUSES, ReturnLine, ReturnRequest
 from apps.catalog.models import Sku
-from apps.orders.choices import OrderStatus
+from apps.orders.choices import FulfilmentStatus, PaymentStatus
 from apps.orders.models import Order, OrderLine
 
-RETURNABLE_ORDER_STATUSES = {
-    OrderStatus.DELIVERED,
-    OrderStatus.COMPLETED,
-    OrderStatus.PARTIALLY_REFUNDED,
-}
+# The shopper holds the goods (delivered; completed orders are past the window anyway) and
+# has not had all the money back.
+RETURNABLE_FULFILMENT_STATUSES = {FulfilmentStatus.DELIVERED, FulfilmentStatus.COMPLETED}
+RETURNABLE_PAYMENT_STATUSES = {PaymentStatus.PAID, PaymentStatus.PARTLY_REFUNDED}
 
 
 @dataclass
@@ -41,7 +40,11 @@ def order_return_refusal(*, order: Order, now=None) -> str:
     """Why no return or exchange can be asked for on this order now, or "" if one can: the
     order must have been delivered, and today (shop time) must be at most SHOP_RETURN_DAYS
     calendar days after the day of delivery."""
-    if order.delivered_at is None or order.status not in RETURNABLE_ORDER_STATUSES:
+    if (
+        order.delivered_at is None
+        or order.fulfilment_status not in RETURNABLE_FULFILMENT_STATUSES
+        or order.payment_status not in RETURNABLE_PAYMENT_STATUSES
+    ):
         return gettext("Returns and exchanges can be asked for once the order is delivered.")
     today = timezone.localdate(now or timezone.now())
     if today > order.return_deadline:

@@ -9,7 +9,6 @@ from decimal import Decimal
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 
 from apps.aftersales import selectors
@@ -25,8 +24,8 @@ from apps.aftersales.models import (
     new_return_number,
 )
 from apps.catalog.models import Sku
-from apps.catalog.services import products_refresh_stock
-from apps.core import pagecache
+from apps.catalog.services import OutOfStock, sku_stock_return, sku_stock_take
+from apps.core import statemachine
 from apps.core.choices import ShippingMethod
 from apps.core.images import ImageRejected, image_reencode, image_upload_read
 from apps.core.outbox import outbox_enqueue
@@ -34,7 +33,6 @@ from apps.orders.models import Order
 from apps.orders.services import (
     InvalidTransition,
     OrderError,
-    OutOfStock,
     order_refund,
     order_refund_quote,
 )
@@ -57,6 +55,8 @@ RETURN_TRANSITIONS: dict[str, set[str]] = {
 # Outcomes that fit only one kind of request.
 RETURN_OUTCOME_KIND = {R.REFUNDED: ReturnKind.RETURN, R.EXCHANGE_SHIPPED: ReturnKind.EXCHANGE}
 MAX_RETURN_PHOTOS = 5
+
+__all__ = ["OutOfStock"]  # re-exported for after-sales callers
 
 
 class ReturnError(OrderError):
@@ -97,12 +97,26 @@ def _return_email_after_commit(request: ReturnRequest) -> None:
     outbox_enqueue(return_email_send, return_request_id=request.pk, step=request.status)
 
 
+def return_next_steps(return_request: ReturnRequest) -> set[str]:
+    """The statuses this request may move to now: its state machine's table, less the
+    outcome that does not fit its kind (a refund for an exchange, a replacement for a
+    return)."""
+    return {
+        to_status
+        for to_status in statemachine.allowed_next(RETURN_TRANSITIONS, return_request.status)
+        if RETURN_OUTCOME_KIND.get(to_status, return_request.kind) == return_request.kind
+    }
+
+
 def _return_check_transition(request: ReturnRequest, to_status: str) -> None:
-    if to_status not in RETURN_TRANSITIONS[request.status]:
-        raise InvalidTransition(
-            _("A return that is “%(from)s” cannot become “%(to)s”.")
-            % {"from": request.get_status_display(), "to": R(to_status).label}
-        )
+    statemachine.transition_check(
+        RETURN_TRANSITIONS,
+        current=request.status,
+        target=to_status,
+        labels=dict(R.choices),
+        error=InvalidTransition,
+        message=_("A return that is “%(from)s” cannot become “%(to)s”."),
+    )
     if RETURN_OUTCOME_KIND.get(to_status, request.kind) != request.kind:
         raise InvalidTransition(
             _("Only a return is refunded, and only an exchange has a replacement shipped.")
@@ -245,23 +259,23 @@ def return_request_create(
 def _return_restock(request: ReturnRequest, *, actor) -> None:
     """Goods inspected intact are saleable again: their quantities go back into stock (the
     SKUs the shopper sent back, not the replacements), logged as a return event."""
-    back: dict[int, int] = {}
-    for line in request.lines.select_related("order_line"):
-        back[line.order_line.sku_id] = back.get(line.order_line.sku_id, 0) + line.quantity
-    skus = list(Sku.objects.filter(pk__in=sorted(back)).order_by("pk"))
-    for sku in skus:
-        Sku.objects.filter(pk=sku.pk).update(stock=F("stock") + back[sku.pk])
-    products_refresh_stock(product_ids=sorted({sku.product_id for sku in skus}))
-    transaction.on_commit(lambda: pagecache.bump_version("catalog"))
+    back: dict[Sku, int] = {}
+    for line in request.lines.select_related("order_line__sku"):
+        back[line.order_line.sku] = back.get(line.order_line.sku, 0) + line.quantity
+    sku_stock_return(quantities=back)
+    skus = sorted(back, key=lambda sku: sku.pk)
     ReturnEvent.objects.create(
         request=request,
         actor=actor if actor is not None and actor.is_authenticated else None,
         from_status=request.status,
         to_status=request.status,
         note=_("Back in stock: %(items)s.")
-        % {"items": ", ".join(f"{sku.code} × {back[sku.pk]}" for sku in skus)},
+        % {"items": ", ".join(f"{sku.code} × {back[sku]}" for sku in skus)},
     )
-    logger.info("return.restocked", extra={"return_id": request.pk, "skus": back})
+    logger.info(
+        "return.restocked",
+        extra={"return_id": request.pk, "skus": {sku.pk: back[sku] for sku in skus}},
+    )
 
 
 def return_approve(
@@ -352,24 +366,15 @@ def return_ship_exchange(
         for line in locked.lines.select_related("order_line"):
             sku_id = line.replacement_sku_id or line.order_line.sku_id
             wanted[sku_id] = wanted.get(sku_id, 0) + line.quantity
-        skus = {
-            sku.pk: sku
-            for sku in Sku.objects.select_for_update()
-            .select_related("product")
-            .filter(pk__in=sorted(wanted))
-            .order_by("pk")
-        }
-        for sku_id in sorted(wanted):
-            taken = Sku.objects.filter(pk=sku_id, stock__gte=wanted[sku_id]).update(
-                stock=F("stock") - wanted[sku_id]
-            )
-            if not taken:
-                raise OutOfStock(
-                    _("%(name)s is out of stock: the replacement cannot be sent yet.")
-                    % {"name": skus[sku_id]}
-                )
-        products_refresh_stock(product_ids=sorted({sku.product_id for sku in skus.values()}))
-        transaction.on_commit(lambda: pagecache.bump_version("catalog"))
+        skus = Sku.objects.select_related("product").filter(pk__in=sorted(wanted))
+        try:
+            sku_stock_take(quantities={sku: wanted[sku.pk] for sku in skus}, sold=False)
+        except OutOfStock as error:
+            raise OutOfStock(
+                _("%(name)s is out of stock: the replacement cannot be sent yet.")
+                % {"name": error.sku},
+                sku=error.sku,
+            ) from error
         _return_restock(locked, actor=actor)
         shipped = return_transition(
             return_request=locked,

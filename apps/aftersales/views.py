@@ -43,7 +43,7 @@ def return_request_new(request, number):
             )
         except services.ReturnPhotoError as error:
             form.add_error("photos", str(error))
-        except services.OrderError as error:
+        except (services.OrderError, services.OutOfStock) as error:
             form.add_error(None, str(error))
         else:
             messages.success(
@@ -77,7 +77,7 @@ def return_request_withdraw(request, number, return_number):
     return_request = _viewable_return(request, number, return_number)
     try:
         services.return_withdraw(return_request=return_request, actor=request.user)
-    except services.OrderError as error:
+    except (services.OrderError, services.OutOfStock) as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("Your request is withdrawn."))

@@ -3,11 +3,12 @@
 import logging
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
-from django.db.models import Max, Min, OuterRef, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max, Min, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import gettext as _
 
 from apps.catalog.models import Product, ProductImage, Sku
@@ -25,6 +26,14 @@ SMALL_SIZE = (120, 120)
 
 class CatalogError(Exception):
     """A catalog change refused, with a message for the operator."""
+
+
+class OutOfStock(CatalogError):
+    """Not enough units of a SKU to take: nothing was taken. `sku` is the one short."""
+
+    def __init__(self, message: str, *, sku: Sku | None = None):
+        super().__init__(message)
+        self.sku = sku
 
 
 def product_search_document(*, product: Product) -> str:
@@ -183,3 +192,87 @@ def products_refresh_stock(*, product_ids: list[int]) -> None:
         Product.objects.filter(pk=product_id).update(
             total_stock=Coalesce(Subquery(on_sale), Value(0))
         )
+
+
+# Stock ---------------------------------------------------------------------------------------
+# Every change of a SKU's stock goes through these three services: orders (placing,
+# cancelling, refunding, expiry) and after-sales (replacements, intact returns) never write
+# catalog tables themselves. Rows are changed in primary-key order so that two carts with the
+# same SKUs never deadlock, with conditional F() updates, never read-modify-save.
+
+
+def _bump_catalog_after_commit() -> None:
+    transaction.on_commit(lambda: pagecache.bump_version("catalog"))
+
+
+def _per_product(quantities: dict[Sku, int]) -> dict[int, int]:
+    per_product: dict[int, int] = {}
+    for sku, quantity in quantities.items():
+        per_product[sku.product_id] = per_product.get(sku.product_id, 0) + quantity
+    return per_product
+
+
+def sku_stock_take(*, quantities: dict[Sku, int], sold: bool = True) -> None:
+    """Take units off SKUs ({SKU: quantity}) for an order or a replacement, all or nothing:
+    one conditional update per SKU (`stock >= quantity`) in primary-key order, then the
+    products' stock total and (for a sale, not an exchange's replacement: `sold`) units sold.
+    OutOfStock if any SKU has too few; the caller's
+    transaction then rolls back whatever was taken. Call it last inside the transaction, so
+    hot SKU rows stay locked only until commit. The catalog pages are refreshed after commit
+    only when a SKU may have crossed the "few left" line (the SKU's stock as the caller read
+    it), so a busy sale does not empty the page cache with every order."""
+    wanted = {sku: quantity for sku, quantity in quantities.items() if quantity > 0}
+    few_left_crossed = False
+    try:
+        # A savepoint: should the CHECK (stock >= 0) ever fire, the order's transaction stays
+        # usable and the shopper gets "sold out", not a 500.
+        with transaction.atomic():
+            for sku in sorted(wanted, key=lambda sku: sku.pk):
+                quantity = wanted[sku]
+                taken = Sku.objects.filter(pk=sku.pk, stock__gte=quantity).update(
+                    stock=F("stock") - quantity
+                )
+                if not taken:
+                    raise OutOfStock(_("%(name)s has just sold out.") % {"name": sku}, sku=sku)
+                few_left_crossed |= sku.stock - quantity < settings.SHOP_FEW_LEFT_BELOW
+            per_product = _per_product(wanted)
+            for product_id in sorted(per_product):
+                # Greatest keeps a total that an operator's edit left stale from failing
+                # the order.
+                changes = {"total_stock": Greatest(F("total_stock") - per_product[product_id], 0)}
+                if sold:
+                    changes["sales_count"] = F("sales_count") + per_product[product_id]
+                Product.objects.filter(pk=product_id).update(**changes)
+    except IntegrityError as error:
+        raise OutOfStock(_("Not enough stock.")) from error
+    if few_left_crossed:
+        _bump_catalog_after_commit()
+
+
+def _stock_put_back(quantities: dict[Sku, int], *, unsold: bool) -> None:
+    wanted = {sku: quantity for sku, quantity in quantities.items() if quantity > 0}
+    if not wanted:
+        return
+    for sku in sorted(wanted, key=lambda sku: sku.pk):
+        Sku.objects.filter(pk=sku.pk).update(stock=F("stock") + wanted[sku])
+    per_product = _per_product(wanted)
+    if unsold:
+        for product_id in sorted(per_product):
+            Product.objects.filter(pk=product_id).update(
+                sales_count=Greatest(F("sales_count") - per_product[product_id], 0)
+            )
+    products_refresh_stock(product_ids=sorted(per_product))
+    _bump_catalog_after_commit()
+
+
+def sku_stock_release(*, quantities: dict[Sku, int]) -> None:
+    """Give units an order held but never sent back on sale ({SKU: quantity}: a cancelled,
+    expired or refunded-before-shipping order): stock up, units sold down, the products'
+    totals recounted, catalog pages refreshed after commit."""
+    _stock_put_back(quantities, unsold=True)
+
+
+def sku_stock_return(*, quantities: dict[Sku, int]) -> None:
+    """Put goods that came back intact from a shopper back on sale ({SKU: quantity}). They
+    were sold, so units sold stays as it is; stock up and totals recounted."""
+    _stock_put_back(quantities, unsold=False)

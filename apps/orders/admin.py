@@ -35,19 +35,6 @@ class HasNoteFilter(admin.SimpleListFilter):
         return queryset
 
 
-class PaidFilter(admin.SimpleListFilter):
-    title = gettext_lazy("payment received")
-    parameter_name = "paid"
-
-    def lookups(self, request, model_admin):
-        return [("yes", _("Paid")), ("no", _("Not paid"))]
-
-    def queryset(self, request, queryset):
-        if self.value() in ("yes", "no"):
-            return queryset.filter(paid_at__isnull=self.value() == "no")
-        return queryset
-
-
 class OrderLineInline(admin.TabularInline):
     model = OrderLine
     extra = 0
@@ -73,7 +60,7 @@ class OrderEventInline(admin.TabularInline):
     model = OrderEvent
     extra = 0
     can_delete = False
-    fields = ["created_at", "kind", "from_status", "to_status", "actor", "note"]
+    fields = ["created_at", "kind", "machine", "from_status", "to_status", "actor", "note"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -114,17 +101,17 @@ class OrderAdmin(admin.ModelAdmin):
     list_display = [
         "number",
         "created_at",
-        "status",
+        "fulfilment_status",
+        "payment_status",
         "payment_method",
-        "is_paid_display",
         "shipping_method",
         "total_amount",
         "recipient_name",
         "has_note",
     ]
     list_filter = [
-        "status",
-        PaidFilter,
+        "fulfilment_status",
+        "payment_status",
         "payment_method",
         "shipping_method",
         HasNoteFilter,
@@ -147,7 +134,18 @@ class OrderAdmin(admin.ModelAdmin):
     fieldsets = [
         (
             None,
-            {"fields": ["number", "status", "created_at", "member", "email", "phone", "language"]},
+            {
+                "fields": [
+                    "number",
+                    "fulfilment_status",
+                    "payment_status",
+                    "created_at",
+                    "member",
+                    "email",
+                    "phone",
+                    "language",
+                ]
+            },
         ),
         (
             gettext_lazy("Delivery"),
@@ -193,10 +191,6 @@ class OrderAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-    @admin.display(description=gettext_lazy("paid"), boolean=True)
-    def is_paid_display(self, order):
-        return order.is_paid
 
     @admin.display(description=gettext_lazy("note"), boolean=True)
     def has_note(self, order):

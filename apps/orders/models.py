@@ -12,7 +12,7 @@ from apps.core.choices import PaymentMethod, ShippingMethod
 from apps.core.models import TimeStampedModel
 from apps.core.money import money
 from apps.members.regions import full_region_name
-from apps.orders.choices import OrderStatus
+from apps.orders.choices import MACHINE_LABELS, FulfilmentStatus, PaymentStatus, StateMachine
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -36,11 +36,21 @@ class Order(TimeStampedModel):
     )
     email = models.EmailField(_("email"))
     phone = models.CharField(_("mobile number"), max_length=20)
-    status = models.CharField(
-        _("status"),
+    # Two state machines, each with its own table and transition function in services:
+    # money (paid, partly refunded...) and goods (packed, shipped...). A partial refund
+    # before shipping leaves the goods' status alone, so the order stays on the pick list.
+    payment_status = models.CharField(
+        _("payment status"),
         max_length=24,
-        choices=OrderStatus.choices,
-        default=OrderStatus.PENDING_PAYMENT,
+        choices=PaymentStatus.choices,
+        default=PaymentStatus.UNPAID,
+        db_index=True,
+    )
+    fulfilment_status = models.CharField(
+        _("fulfilment status"),
+        max_length=24,
+        choices=FulfilmentStatus.choices,
+        default=FulfilmentStatus.AWAITING_PAYMENT,
         db_index=True,
     )
     shipping_method = models.CharField(
@@ -84,7 +94,9 @@ class Order(TimeStampedModel):
         verbose_name = _("order")
         verbose_name_plural = _("orders")
         indexes = [
-            models.Index(fields=["status", "expires_at"], name="order_status_expiry"),
+            models.Index(
+                fields=["fulfilment_status", "expires_at"], name="order_fulfilment_expiry"
+            ),
             models.Index(fields=["member", "-created_at"], name="order_member_recent"),
         ]
         constraints = [
@@ -106,7 +118,8 @@ class Order(TimeStampedModel):
 
     @property
     def is_paid(self) -> bool:
-        return self.paid_at is not None
+        """Money came in (some of it may since have been refunded)."""
+        return self.payment_status != PaymentStatus.UNPAID
 
     @property
     def address_line(self) -> str:
@@ -181,7 +194,7 @@ class OrderEvent(models.Model):
     """One thing that happened to an order: a change of state, a correction, a note."""
 
     class Kind(models.TextChoices):
-        STATUS = "status", _("Status change")
+        STATUS = "status", _("Status change")  # of the machine named in `machine`
         ADDRESS = "address", _("Address or phone corrected")
         NOTE = "note", _("Staff note")
         PAYMENT = "payment", _("Payment")
@@ -196,6 +209,9 @@ class OrderEvent(models.Model):
         null=True,
         blank=True,
         verbose_name=_("by"),
+    )
+    machine = models.CharField(
+        _("state machine"), max_length=16, choices=StateMachine.choices, blank=True
     )
     from_status = models.CharField(_("from"), max_length=24, blank=True)
     to_status = models.CharField(_("to"), max_length=24, blank=True)
@@ -212,4 +228,5 @@ class OrderEvent(models.Model):
 
     @property
     def to_status_label(self) -> str:
-        return OrderStatus(self.to_status).label if self.to_status else ""
+        labels = MACHINE_LABELS.get(self.machine, {})
+        return str(labels.get(self.to_status, self.to_status))

@@ -4,11 +4,10 @@ that member, and a lookup by number always needs the matching contact."""
 import hmac
 from datetime import date, datetime, time
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.utils import timezone
 
-from apps.core.choices import PaymentMethod
-from apps.orders.choices import OrderStatus
+from apps.orders.choices import FulfilmentStatus
 from apps.orders.models import Order, OrderEvent, OrderLine
 
 
@@ -60,14 +59,15 @@ def order_lookup(*, number: str, contact: str) -> Order | None:
 
 
 def pick_list_for_day(*, day: date) -> dict:
-    """Orders ready to pack (paid, being packed, or cash on delivery) placed up to the end of
-    `day`, and the SKUs to fetch from the shelves with quantities and order numbers."""
+    """Orders ready to pack or being packed (paid, partly refunded, or cash on delivery: the
+    fulfilment status says so) placed up to the end of `day`, and the SKUs to fetch from the
+    shelves with quantities (less what was refunded) and order numbers."""
     end = timezone.make_aware(datetime.combine(day, time.max))
-    ready = Q(status__in=[OrderStatus.PAID, OrderStatus.PICKING]) | Q(
-        status=OrderStatus.PENDING_PAYMENT, payment_method=PaymentMethod.CASH_ON_DELIVERY
-    )
     orders = list(
-        Order.objects.filter(ready, created_at__lte=end)
+        Order.objects.filter(
+            fulfilment_status__in=[FulfilmentStatus.TO_PICK, FulfilmentStatus.PICKING],
+            created_at__lte=end,
+        )
         .order_by("created_at")
         .prefetch_related("lines")
     )
@@ -94,12 +94,17 @@ def pick_list_for_day(*, day: date) -> dict:
 
 def orders_with_notes_to_review() -> QuerySet[Order]:
     return Order.objects.exclude(customer_note="").filter(
-        status__in=[OrderStatus.PENDING_PAYMENT, OrderStatus.PAID, OrderStatus.PICKING]
+        fulfilment_status__in=[
+            FulfilmentStatus.AWAITING_PAYMENT,
+            FulfilmentStatus.TO_PICK,
+            FulfilmentStatus.PICKING,
+        ]
     )
 
 
 def order_status_counts() -> dict[str, int]:
-    return dict(Order.objects.values_list("status").annotate(n=Count("id")))
+    """How many orders are in each fulfilment status."""
+    return dict(Order.objects.order_by().values_list("fulfilment_status").annotate(n=Count("id")))
 
 
 # Returns and exchanges ------------------------------------------------------------------------

@@ -3,65 +3,62 @@ received, shipping, cancelling, refunds, corrections and expiry of unpaid orders
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
-from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.cart.models import Cart
 from apps.cart.pricing import PricingContext, price_items
-from apps.catalog.models import Product, Sku
-from apps.catalog.services import (
-    products_refresh_stock,
-)
-from apps.core import pagecache
+from apps.catalog.models import Sku
+from apps.catalog.services import OutOfStock, sku_stock_release, sku_stock_take
+from apps.core import statemachine
 from apps.core.choices import PaymentMethod, ShippingMethod
 from apps.core.money import money
 from apps.core.outbox import outbox_enqueue
-from apps.orders.choices import OrderStatus
+from apps.orders.choices import FulfilmentStatus, PaymentStatus, StateMachine
 from apps.orders.models import Order, OrderEvent, OrderLine, new_order_number
 
 logger = logging.getLogger(__name__)
 
-S = OrderStatus
-# The order state machine: which status may follow which. Nothing else assigns status.
-TRANSITIONS: dict[str, set[str]] = {
-    S.PENDING_PAYMENT: {S.PAID, S.PICKING, S.CANCELLED},
-    S.PAID: {S.PICKING, S.CANCELLED, S.REFUNDED, S.PARTIALLY_REFUNDED},
-    S.PICKING: {S.SHIPPED, S.CANCELLED, S.REFUNDED, S.PARTIALLY_REFUNDED},
-    S.SHIPPED: {S.DELIVERED, S.REFUNDED, S.PARTIALLY_REFUNDED},
-    S.DELIVERED: {S.COMPLETED, S.REFUNDED, S.PARTIALLY_REFUNDED},
-    S.COMPLETED: {S.REFUNDED, S.PARTIALLY_REFUNDED},
+__all__ = ["OutOfStock"]  # re-exported: orders code and tests catch it from here
+
+PS = PaymentStatus
+FS = FulfilmentStatus
+# Two machines, one table each; only order_payment_transition and
+# order_fulfilment_transition assign the statuses.
+PAYMENT_TRANSITIONS: dict[str, set[str]] = {
+    PS.UNPAID: {PS.PAID},
+    PS.PAID: {PS.PARTLY_REFUNDED, PS.REFUNDED},
     # A partly refunded order may be refunded a little more (a second return, say).
-    S.PARTIALLY_REFUNDED: {
-        S.PICKING,
-        S.SHIPPED,
-        S.DELIVERED,
-        S.COMPLETED,
-        S.REFUNDED,
-        S.PARTIALLY_REFUNDED,
-    },
-    S.CANCELLED: set(),
-    S.REFUNDED: set(),
+    PS.PARTLY_REFUNDED: {PS.PARTLY_REFUNDED, PS.REFUNDED},
+    PS.REFUNDED: set(),
 }
-# Stock is still held by the order (not shipped, not given back) in these states.
-HOLDS_STOCK = {S.PENDING_PAYMENT, S.PAID, S.PICKING}
+FULFILMENT_TRANSITIONS: dict[str, set[str]] = {
+    # Cash-on-delivery orders start at TO_PICK; the others once paid.
+    FS.AWAITING_PAYMENT: {FS.TO_PICK, FS.CANCELLED},
+    FS.TO_PICK: {FS.PICKING, FS.CANCELLED},
+    FS.PICKING: {FS.SHIPPED, FS.CANCELLED},
+    FS.SHIPPED: {FS.DELIVERED},
+    # Completed once the return window is over (orders_complete_delivered).
+    FS.DELIVERED: {FS.COMPLETED},
+    FS.COMPLETED: set(),
+    FS.CANCELLED: set(),
+}
+# The order still holds its stock (not shipped, not given back) in these states.
+HOLDS_STOCK = {FS.AWAITING_PAYMENT, FS.TO_PICK, FS.PICKING}
+# Money has come in and not all of it has gone back.
+HOLDS_MONEY = {PS.PAID, PS.PARTLY_REFUNDED}
 
 
 class OrderError(Exception):
     """An order change refused, with a message for the shopper or operator."""
 
 
-class OutOfStock(OrderError):
-    pass
-
-
-class InvalidTransition(OrderError):
+class InvalidTransition(OrderError, statemachine.InvalidTransition):
     pass
 
 
@@ -84,13 +81,23 @@ class CheckoutDetails:
     invoice_tax_id: str = ""
 
 
-def _record(order: Order, *, kind: str, actor=None, note: str = "", before: str = "") -> None:
+def _record(
+    order: Order,
+    *,
+    kind: str,
+    actor=None,
+    note: str = "",
+    machine: str = "",
+    before: str = "",
+    after: str = "",
+) -> None:
     OrderEvent.objects.create(
         order=order,
         kind=kind,
         actor=actor if actor is not None and actor.is_authenticated else None,
+        machine=machine,
         from_status=before,
-        to_status=order.status,
+        to_status=after,
         note=note,
     )
 
@@ -101,43 +108,91 @@ def _email_after_commit(order: Order, kind: str) -> None:
     outbox_enqueue(order_email_send, order_id=order.pk, kind=kind)
 
 
-def order_transition(
-    *, order: Order, to_status: str, actor=None, note: str = "", **changes
+MACHINES = {
+    StateMachine.PAYMENT: ("payment_status", PAYMENT_TRANSITIONS, dict(PaymentStatus.choices)),
+    StateMachine.FULFILMENT: (
+        "fulfilment_status",
+        FULFILMENT_TRANSITIONS,
+        dict(FulfilmentStatus.choices),
+    ),
+}
+
+
+def _transition(
+    *, machine: str, order: Order, to_status: str, actor, note: str, email: str, changes: dict
 ) -> Order:
-    """Move an order to another status if the state machine allows it: locks the row,
-    saves, writes an order event. Callers queue side effects after commit."""
+    field, table, labels = MACHINES[machine]
     with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=order.pk)
-        if to_status not in TRANSITIONS[locked.status]:
-            raise InvalidTransition(
-                _("An order that is “%(from)s” cannot become “%(to)s”.")
-                % {"from": locked.get_status_display(), "to": S(to_status).label}
-            )
-        if (
-            locked.status == S.PENDING_PAYMENT
-            and to_status == S.PICKING
-            and locked.payment_method != PaymentMethod.CASH_ON_DELIVERY
-        ):
-            raise InvalidTransition(_("Only cash-on-delivery orders are packed before payment."))
-        before = locked.status
-        locked.status = to_status
-        for field, value in changes.items():
-            setattr(locked, field, value)
+        before = getattr(locked, field)
+        statemachine.transition_check(
+            table,
+            current=before,
+            target=to_status,
+            labels=labels,
+            error=InvalidTransition,
+            message=_("An order that is “%(from)s” cannot become “%(to)s”."),
+        )
+        setattr(locked, field, to_status)
+        for name, value in changes.items():
+            setattr(locked, name, value)
         locked.save()
-        _record(locked, kind=OrderEvent.Kind.STATUS, actor=actor, note=note, before=before)
-    logger.info("order.transition", extra={"order_id": locked.pk, "from": before, "to": to_status})
+        _record(
+            locked,
+            kind=OrderEvent.Kind.STATUS,
+            actor=actor,
+            note=note,
+            machine=machine,
+            before=before,
+            after=to_status,
+        )
+        if email:
+            _email_after_commit(locked, email)
+    logger.info(
+        "order.transition",
+        extra={"order_id": locked.pk, "machine": machine, "from": before, "to": to_status},
+    )
     return locked
 
 
+def order_payment_transition(
+    *, order: Order, to_status: str, actor=None, note: str = "", email: str = "", **changes
+) -> Order:
+    """Move the order's payment status (unpaid, paid, partly refunded, refunded) as
+    PAYMENT_TRANSITIONS allows: locks the row, saves `changes` with it, writes an order event
+    and queues the `email` after commit. Nothing else assigns payment_status."""
+    return _transition(
+        machine=StateMachine.PAYMENT,
+        order=order,
+        to_status=to_status,
+        actor=actor,
+        note=note,
+        email=email,
+        changes=changes,
+    )
+
+
+def order_fulfilment_transition(
+    *, order: Order, to_status: str, actor=None, note: str = "", email: str = "", **changes
+) -> Order:
+    """Move the order's fulfilment status (to pack, packing, shipped, delivered, completed,
+    cancelled) as FULFILMENT_TRANSITIONS allows, the same way. Nothing else assigns
+    fulfilment_status."""
+    return _transition(
+        machine=StateMachine.FULFILMENT,
+        order=order,
+        to_status=to_status,
+        actor=actor,
+        note=note,
+        email=email,
+        changes=changes,
+    )
+
+
 def _release_stock(order: Order, quantities: dict[int, int]) -> None:
-    """Give reserved units back to their SKUs (locked in primary-key order)."""
-    sku_ids = sorted(quantities)
-    list(Sku.objects.select_for_update().filter(pk__in=sku_ids).order_by("pk"))
-    for sku_id in sku_ids:
-        Sku.objects.filter(pk=sku_id).update(stock=F("stock") + quantities[sku_id])
-    product_ids = set(Sku.objects.filter(pk__in=sku_ids).values_list("product_id", flat=True))
-    products_refresh_stock(product_ids=list(product_ids))
-    transaction.on_commit(lambda: pagecache.bump_version("catalog"))
+    """Give units the order held back on sale ({SKU id: quantity}) through the catalog."""
+    skus = Sku.objects.filter(pk__in=[pk for pk, quantity in quantities.items() if quantity])
+    sku_stock_release(quantities={sku: quantities[sku.pk] for sku in skus})
 
 
 def order_place(
@@ -180,8 +235,12 @@ def order_place(
             if problems:
                 raise OutOfStock(" ".join(problems))
             online = details.payment_method == PaymentMethod.ONLINE
+            cash_on_delivery = details.payment_method == PaymentMethod.CASH_ON_DELIVERY
             order = Order.objects.create(
                 number=new_order_number(),
+                # The starting states: cash-on-delivery orders are packed at once.
+                payment_status=PS.UNPAID,
+                fulfilment_status=FS.TO_PICK if cash_on_delivery else FS.AWAITING_PAYMENT,
                 idempotency_key=idempotency_key,
                 member=member if member is not None and member.is_authenticated else None,
                 language=language,
@@ -211,31 +270,17 @@ def order_place(
                 for line in pricing.lines
             )
             cart.lines.all().delete()
-            _record(order, kind=OrderEvent.Kind.STATUS, actor=member, note=_("Order placed."))
+            _record(
+                order,
+                kind=OrderEvent.Kind.STATUS,
+                actor=member,
+                note=_("Order placed."),
+                machine=StateMachine.FULFILMENT,
+                after=order.fulfilment_status,
+            )
             # Stock is taken last, so the hot SKU rows stay locked only from here to commit.
-            # Conditional updates in primary-key order: never below zero, never a deadlock.
-            low_stock = False
-            per_product: dict[int, int] = {}
-            for line in pricing.lines:
-                taken = Sku.objects.filter(pk=line.sku.pk, stock__gte=line.quantity).update(
-                    stock=F("stock") - line.quantity
-                )
-                if not taken:
-                    raise OutOfStock(_("%(name)s has just sold out.") % {"name": line.sku})
-                low_stock |= line.sku.stock - line.quantity < settings.SHOP_FEW_LEFT_BELOW
-                per_product[line.sku.product_id] = (
-                    per_product.get(line.sku.product_id, 0) + line.quantity
-                )
-            for product_id in sorted(per_product):
-                # The listing's summary moves with the reservation; Greatest keeps a summary
-                # that an operator's edit left stale from failing the order.
-                Product.objects.filter(pk=product_id).update(
-                    sales_count=F("sales_count") + per_product[product_id],
-                    total_stock=Greatest(F("total_stock") - per_product[product_id], 0),
-                )
+            sku_stock_take(quantities={line.sku: line.quantity for line in pricing.lines})
             _email_after_commit(order, "placed")
-            if low_stock:
-                transaction.on_commit(lambda: pagecache.bump_version("catalog"))
     except IntegrityError:
         # The same form was posted twice at once and the other copy won the unique key.
         existing = Order.objects.filter(idempotency_key=idempotency_key).first()
@@ -252,26 +297,37 @@ def order_mark_paid(*, order: Order, provider: str, actor=None) -> bool:
     another way) is not wanted: False, with an order event saying it goes back."""
     with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=order.pk)
-        if locked.status != S.PENDING_PAYMENT or locked.paid_at:
+        if locked.payment_status != PS.UNPAID or locked.fulfilment_status == FS.CANCELLED:
             _record(
                 locked,
                 kind=OrderEvent.Kind.PAYMENT,
                 actor=actor,
                 note=_("Payment received while the order was “%(status)s”: refunded at once.")
-                % {"status": locked.get_status_display()},
+                % {"status": locked.get_fulfilment_status_display()},
             )
             logger.warning("payment.unexpected", extra={"order_id": order.pk})
             return False
-        paid = order_transition(
+        paid = order_payment_transition(
             order=locked,
-            to_status=S.PAID,
+            to_status=PS.PAID,
             actor=actor,
             note=_("Payment received (%(provider)s).") % {"provider": provider},
+            email="paid",
             paid_at=timezone.now(),
             expires_at=None,
         )
-        _email_after_commit(paid, "paid")
+        if paid.fulfilment_status == FS.AWAITING_PAYMENT:
+            order_fulfilment_transition(order=paid, to_status=FS.TO_PICK, actor=actor)
     return True
+
+
+def order_awaits_online_payment(*, order: Order) -> bool:
+    """An online order the shopper may still pay: unpaid and not cancelled."""
+    return (
+        order.payment_method == PaymentMethod.ONLINE
+        and order.payment_status == PS.UNPAID
+        and order.fulfilment_status == FS.AWAITING_PAYMENT
+    )
 
 
 def _refund_through_provider(order: Order, amount: Decimal) -> None:
@@ -282,37 +338,46 @@ def _refund_through_provider(order: Order, amount: Decimal) -> None:
 
 
 def order_cancel(*, order: Order, actor=None, reason: str = "") -> Order:
-    """Cancel an order not yet shipped: its stock goes back on sale; money already received
-    is refunded in full."""
+    """Cancel an order not yet shipped (partly refunded or not): what it still holds goes back
+    on sale; money received and not yet refunded goes back in full."""
     with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=order.pk)
-        if locked.status not in HOLDS_STOCK:
+        if locked.fulfilment_status not in HOLDS_STOCK:
             raise InvalidTransition(_("Only orders that have not shipped can be cancelled."))
-        lines = list(locked.lines.all())
         quantities: dict[int, int] = {}
-        for line in lines:
+        for line in locked.lines.all():
             remaining = line.quantity - line.refunded_quantity
             if remaining:
                 quantities[line.sku_id] = quantities.get(line.sku_id, 0) + remaining
-        refund = locked.total_amount - locked.refunded_amount if locked.paid_at else Decimal(0)
-        _release_stock(locked, quantities)
-        cancelled = order_transition(
-            order=locked,
-            to_status=S.CANCELLED,
-            actor=actor,
-            note=reason or _("Order cancelled."),
-            refunded_amount=locked.refunded_amount + refund,
-            expires_at=None,
+        refund = (
+            locked.total_amount - locked.refunded_amount
+            if locked.payment_status in HOLDS_MONEY
+            else Decimal(0)
         )
+        _release_stock(locked, quantities)
         if refund:
+            locked = order_payment_transition(
+                order=locked,
+                to_status=PS.REFUNDED,
+                actor=actor,
+                note=_("Refunded %(amount)s.") % {"amount": f"¥{refund}"},
+                refunded_amount=locked.refunded_amount + refund,
+            )
             _record(
-                cancelled,
+                locked,
                 kind=OrderEvent.Kind.REFUND,
                 actor=actor,
                 note=_("Refunded %(amount)s.") % {"amount": f"¥{refund}"},
             )
-            _refund_through_provider(cancelled, refund)
-        _email_after_commit(cancelled, "cancelled")
+            _refund_through_provider(locked, refund)
+        cancelled = order_fulfilment_transition(
+            order=locked,
+            to_status=FS.CANCELLED,
+            actor=actor,
+            note=reason or _("Order cancelled."),
+            email="cancelled",
+            expires_at=None,
+        )
     return cancelled
 
 
@@ -383,27 +448,29 @@ def order_refund(
     buyer pays shipping for); `notify=False` leaves the email to the caller."""
     with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=order.pk)
-        if not locked.paid_at:
+        if locked.payment_status == PS.UNPAID:
             raise OrderError(_("Nothing has been paid for this order."))
         order_lines = {line.pk: line for line in locked.lines.select_for_update()}
         plan, amount, everything = _refund_plan(
             order=locked, order_lines=order_lines, lines=lines, keep_shipping=keep_shipping
         )
+        unshipped = locked.fulfilment_status in HOLDS_STOCK
         restock: dict[int, int] = {}
         for line_id, (quantity, line_amount) in plan.items():
             line = order_lines[line_id]
             line.refunded_quantity += quantity
             line.refunded_amount += line_amount
             line.save(update_fields=["refunded_quantity", "refunded_amount"])
-            if locked.status in HOLDS_STOCK:
+            if unshipped:
                 restock[line.sku_id] = restock.get(line.sku_id, 0) + quantity
         if restock:
             _release_stock(locked, restock)
-        refunded = order_transition(
+        refunded = order_payment_transition(
             order=locked,
-            to_status=S.REFUNDED if everything else S.PARTIALLY_REFUNDED,
+            to_status=PS.REFUNDED if everything else PS.PARTLY_REFUNDED,
             actor=actor,
             note=note or _("Refunded %(amount)s.") % {"amount": f"¥{amount}"},
+            email="refunded" if notify else "",
             refunded_amount=locked.refunded_amount + amount,
         )
         _record(
@@ -413,13 +480,20 @@ def order_refund(
             note=_("Refunded %(amount)s.") % {"amount": f"¥{amount}"},
         )
         _refund_through_provider(refunded, amount)
-        if notify:
-            _email_after_commit(refunded, "refunded")
+        if everything and unshipped:
+            # Nothing is left to send: the order leaves the pick list.
+            refunded = order_fulfilment_transition(
+                order=refunded,
+                to_status=FS.CANCELLED,
+                actor=actor,
+                note=_("Everything refunded before shipping."),
+                expires_at=None,
+            )
     return refunded
 
 
 def order_start_picking(*, order: Order, actor=None) -> Order:
-    return order_transition(order=order, to_status=S.PICKING, actor=actor)
+    return order_fulfilment_transition(order=order, to_status=FS.PICKING, actor=actor)
 
 
 def order_mark_shipped(*, order: Order, carrier: str, tracking_number: str, actor=None) -> Order:
@@ -429,26 +503,38 @@ def order_mark_shipped(*, order: Order, carrier: str, tracking_number: str, acto
         raise OrderError(_("Enter the carrier and the tracking number."))
     with transaction.atomic():
         current = Order.objects.select_for_update().get(pk=order.pk)
-        if current.status in {S.PAID, S.PENDING_PAYMENT}:
+        if current.fulfilment_status == FS.TO_PICK:
             current = order_start_picking(order=current, actor=actor)
-        shipped = order_transition(
+        return order_fulfilment_transition(
             order=current,
-            to_status=S.SHIPPED,
+            to_status=FS.SHIPPED,
             actor=actor,
             note=f"{carrier} {tracking_number}".strip(),
+            email="shipped",
             carrier=carrier,
             tracking_number=tracking_number,
             shipped_at=timezone.now(),
         )
-        _email_after_commit(shipped, "shipped")
-    return shipped
 
 
 def order_mark_delivered(*, order: Order, actor=None) -> Order:
-    changes = {"delivered_at": timezone.now()}
-    if order.payment_method == PaymentMethod.CASH_ON_DELIVERY and not order.paid_at:
-        changes["paid_at"] = timezone.now()
-    return order_transition(order=order, to_status=S.DELIVERED, actor=actor, **changes)
+    """The parcel arrived; a cash-on-delivery order is paid at the door."""
+    with transaction.atomic():
+        delivered = order_fulfilment_transition(
+            order=order, to_status=FS.DELIVERED, actor=actor, delivered_at=timezone.now()
+        )
+        if (
+            delivered.payment_method == PaymentMethod.CASH_ON_DELIVERY
+            and delivered.payment_status == PS.UNPAID
+        ):
+            delivered = order_payment_transition(
+                order=delivered,
+                to_status=PS.PAID,
+                actor=actor,
+                note=_("Paid in cash on delivery."),
+                paid_at=timezone.now(),
+            )
+    return delivered
 
 
 def order_correct_contact(*, order: Order, actor, **fields) -> Order:
@@ -457,7 +543,7 @@ def order_correct_contact(*, order: Order, actor, **fields) -> Order:
     allowed = {"recipient_name", "phone", "province", "city", "district", "street", "postal_code"}
     with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=order.pk)
-        if locked.status not in HOLDS_STOCK:
+        if locked.fulfilment_status not in HOLDS_STOCK:
             raise OrderError(_("The address of a shipped order can no longer be changed."))
         changes = []
         for field, value in fields.items():
@@ -496,7 +582,10 @@ def orders_expire_unpaid(*, now=None) -> int:
     twice."""
     now = now or timezone.now()
     due = Order.objects.filter(
-        status=S.PENDING_PAYMENT, payment_method=PaymentMethod.ONLINE, expires_at__lt=now
+        fulfilment_status=FS.AWAITING_PAYMENT,
+        payment_status=PS.UNPAID,
+        payment_method=PaymentMethod.ONLINE,
+        expires_at__lt=now,
     ).values_list("pk", flat=True)
     expired = 0
     from apps.payments.services import payment_settle
@@ -518,3 +607,36 @@ def orders_expire_unpaid(*, now=None) -> int:
     if expired:
         logger.info("orders.expired", extra={"count": expired})
     return expired
+
+
+def orders_complete_delivered(*, today=None) -> int:
+    """Complete delivered orders whose return window is over (the last day to ask was before
+    `today`, shop time) and that have no return or exchange still open. Run nightly by Celery
+    beat and by `manage.py complete_orders`; running it twice changes nothing more."""
+    from apps.aftersales.models import RETURN_OPEN_STATUSES
+
+    today = today or timezone.localdate()
+    # The return deadline is delivered_on + SHOP_RETURN_DAYS: delivered before this instant,
+    # the window closed before today.
+    delivered_before = timezone.make_aware(
+        datetime.combine(today - timedelta(days=settings.SHOP_RETURN_DAYS), time.min)
+    )
+    due = (
+        Order.objects.filter(fulfilment_status=FS.DELIVERED, delivered_at__lt=delivered_before)
+        .exclude(return_requests__status__in=RETURN_OPEN_STATUSES)
+        .values_list("pk", flat=True)
+    )
+    completed = 0
+    for order_id in list(due):
+        try:
+            order_fulfilment_transition(
+                order=Order(pk=order_id),
+                to_status=FS.COMPLETED,
+                note=_("Return window over."),
+            )
+        except InvalidTransition:
+            continue  # completed meanwhile by another run
+        completed += 1
+    if completed:
+        logger.info("orders.completed", extra={"count": completed})
+    return completed

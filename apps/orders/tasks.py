@@ -18,3 +18,8 @@ def order_email_send(
 @shared_task
 def orders_expire_unpaid() -> int:
     return services.orders_expire_unpaid()
+
+
+@shared_task
+def orders_complete_delivered() -> int:
+    return services.orders_complete_delivered()

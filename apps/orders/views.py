@@ -130,7 +130,7 @@ def place(request):
             member=request.user,
             language=get_language(),
         )
-    except services.OrderError as error:
+    except (services.OrderError, services.OutOfStock) as error:
         messages.error(request, str(error))
         return redirect("cart:detail")
     _remember_order(request, order.number)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from apps.core.choices import PaymentMethod
 from apps.core.outbox import outbox_enqueue
 from apps.orders import services as order_services
-from apps.orders.choices import OrderStatus
+from apps.orders.choices import FulfilmentStatus, PaymentStatus
 from apps.orders.models import Order
 from apps.payments.gateways import configured_gateways
 from apps.payments.gateways.base import GatewayError, PaymentGateway, PaymentRejected, PaymentStart
@@ -110,7 +110,7 @@ def payment_start(
 ) -> PaymentStart:
     """Start paying an online order with one gateway: where to send the shopper, or the QR
     code to show. The provider is remembered so the shop can ask it later."""
-    if order.payment_method != PaymentMethod.ONLINE or order.status != OrderStatus.PENDING_PAYMENT:
+    if not order_services.order_awaits_online_payment(order=order):
         raise order_services.OrderError(_("This order can no longer be paid."))
     gateway = payment_gateway(gateway_name)
     PaymentAttempt.objects.get_or_create(order=order, provider=gateway.name)
@@ -151,7 +151,7 @@ def payment_settle(*, order: Order) -> bool:
         except PaymentRejected:
             continue
         order.refresh_from_db()
-    return order.paid_at is not None
+    return order.is_paid
 
 
 def payments_settle_unnotified(*, older_than_seconds: int = 120) -> int:
@@ -159,7 +159,8 @@ def payments_settle_unnotified(*, older_than_seconds: int = 120) -> int:
     (run by Celery beat every few minutes, and by `manage.py settle_payments`)."""
     cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
     orders = Order.objects.filter(
-        status=OrderStatus.PENDING_PAYMENT,
+        payment_status=PaymentStatus.UNPAID,
+        fulfilment_status=FulfilmentStatus.AWAITING_PAYMENT,
         payment_attempts__started_at__lte=cutoff,
     ).distinct()
     settled = sum(1 for order in orders if payment_settle(order=order))

@@ -9,10 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from apps.core.choices import PaymentMethod
 from apps.core.client_ip import client_ip
-from apps.orders.choices import OrderStatus
-from apps.orders.services import OrderError
+from apps.orders.services import OrderError, order_awaits_online_payment
 from apps.orders.views import viewable_order
 from apps.payments import services
 from apps.payments.gateways.base import GatewayError, PaymentRejected
@@ -22,9 +20,7 @@ PHONE_AGENTS = ("Mobile", "Android", "iPhone")
 
 
 def _payable(order) -> bool:
-    return order.payment_method == PaymentMethod.ONLINE and (
-        order.status == OrderStatus.PENDING_PAYMENT
-    )
+    return order_awaits_online_payment(order=order)
 
 
 def pay(request, number):
@@ -66,7 +62,7 @@ def pay(request, number):
 def check(request, number):
     """ "I have paid": ask the provider at once instead of waiting for its notification."""
     order = viewable_order(request, number)
-    if order.paid_at or services.payment_settle(order=order):
+    if order.is_paid or services.payment_settle(order=order):
         messages.success(request, _("Thank you: your payment was received."))
         return redirect(order.get_absolute_url())
     messages.info(

@@ -5,6 +5,7 @@ import secrets
 from datetime import timedelta
 from decimal import Decimal
 
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from config.env import BASE_DIR, env
@@ -308,6 +309,10 @@ SHOP_ENVIRONMENT = "development"
 PAYMENT_SIMULATOR_SECRET = env("PAYMENT_SIMULATOR_SECRET", default=secrets.token_hex(32))
 CELERY_BEAT_SCHEDULE = {
     "expire-unpaid-orders": {"task": "apps.orders.tasks.orders_expire_unpaid", "schedule": 60.0},
+    "complete-delivered-orders": {
+        "task": "apps.orders.tasks.orders_complete_delivered",
+        "schedule": crontab(hour=3, minute=30),
+    },
     "flush-outbox": {"task": "apps.core.tasks.outbox_flush", "schedule": 60.0},
     "settle-unnotified-payments": {
         "task": "apps.payments.tasks.payments_settle_unnotified",

@@ -23,7 +23,7 @@ from apps.aftersales.models import (
 )
 from apps.core.choices import PaymentMethod, ShippingMethod
 from apps.orders import services as order_services
-from apps.orders.choices import OrderStatus
+from apps.orders.choices import FulfilmentStatus, PaymentStatus
 from apps.orders.models import Order
 from apps.payments import services as payment_services
 from tests.catalog.factories import SkuFactory
@@ -236,8 +236,8 @@ def test_return_refunds_the_paid_amount_of_the_returned_lines():
     order.refresh_from_db()
     cheap_line.refresh_from_db()
     assert (refunded.status, refunded.refund_amount) == (ReturnStatus.REFUNDED, Decimal("100.00"))
-    assert (order.status, order.refunded_amount) == (
-        OrderStatus.PARTIALLY_REFUNDED,
+    assert (order.payment_status, order.refunded_amount) == (
+        PaymentStatus.PARTLY_REFUNDED,
         Decimal("100.00"),
     )
     assert (cheap_line.refunded_quantity, cheap_line.refunded_amount) == (2, Decimal("100.00"))
@@ -257,7 +257,10 @@ def test_a_second_return_after_a_partial_refund_is_refunded_too():
     order.refresh_from_db()
     # The last unit completes a quality return of the whole order: the delivery fee comes back.
     assert refunded.refund_amount == Decimal("62.00")
-    assert (order.status, order.refunded_amount) == (OrderStatus.REFUNDED, Decimal("112.00"))
+    assert (order.payment_status, order.refunded_amount) == (
+        PaymentStatus.REFUNDED,
+        Decimal("112.00"),
+    )
 
 
 def test_whole_order_returned_without_quality_problem_keeps_the_delivery_fee():
@@ -270,7 +273,10 @@ def test_whole_order_returned_without_quality_problem_keeps_the_delivery_fee():
 
     order.refresh_from_db()
     assert refunded.refund_amount == Decimal("50.00")
-    assert (order.status, order.refunded_amount) == (OrderStatus.REFUNDED, Decimal("50.00"))
+    assert (order.payment_status, order.refunded_amount) == (
+        PaymentStatus.REFUNDED,
+        Decimal("50.00"),
+    )
 
 
 def test_whole_order_returned_for_a_quality_problem_refunds_the_delivery_fee_too():
@@ -380,7 +386,10 @@ def test_goods_damaged_by_the_buyer_are_rejected_with_the_reason_and_nothing_is_
         "外壳有摔痕，非质量问题。",
         Decimal("0.00"),
     )
-    assert (order.status, order.refunded_amount) == (OrderStatus.DELIVERED, Decimal("0.00"))
+    assert (order.fulfilment_status, order.refunded_amount) == (
+        FulfilmentStatus.DELIVERED,
+        Decimal("0.00"),
+    )
 
 
 def test_a_request_outside_the_rules_is_rejected_straight_away():
@@ -582,9 +591,10 @@ def test_an_intact_return_goes_back_into_stock_and_is_logged():
     services.return_refund(return_request=return_request, actor=None)
 
     assert stock_of(sku) == 5
-    assert ReturnEvent.objects.filter(
-        request=return_request, note__contains=f"{sku.code} × 2"
-    ).exists()
+    restocked = ReturnEvent.objects.get(
+        request=return_request, from_status=ReturnStatus.RECEIVED, to_status=ReturnStatus.RECEIVED
+    )
+    assert restocked.note == gettext("Back in stock: %(items)s.") % {"items": f"{sku.code} × 2"}
 
 
 def test_goods_damaged_by_the_buyer_do_not_go_back_into_stock():

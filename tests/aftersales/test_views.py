@@ -444,7 +444,7 @@ def test_the_queue_shows_the_age_of_each_request(client):
     response = client.get(reverse("admin:aftersales_returnrequest_changelist"))
 
     assert response.status_code == 200
-    assert three_days in response.content.decode()
+    assert f'<td class="field-age">{three_days}</td>' in response.content.decode()
 
 
 def test_the_queue_filters_open_requests(client):

@@ -72,8 +72,7 @@ def test_guest_buys_pays_tracks_and_asks_for_a_return(
     # The simulated gateway: pay, and come back to a paid order.
     pay = shown("Pay %(total)s") % {"total": ""}
     page.get_by_role("button", name=re.compile("^" + re.escape(pay.strip()))).click()
-    status = page.get_by_test_id("order-status")
-    expect(status).to_have_text(shown("Paid"))
+    expect(page.get_by_test_id("payment-status")).to_have_text(shown("Paid"))
     order = Order.objects.get()
     assert str(order.total_amount) == "547.00"
 
@@ -82,7 +81,7 @@ def test_guest_buys_pays_tracks_and_asks_for_a_return(
     page.get_by_label(shown("Order number")).fill(order.number)
     page.get_by_label(shown("Mobile number or email used for the order")).fill("13800138000")
     page.get_by_role("button", name=shown("Find my order")).click()
-    expect(page.get_by_test_id("order-status")).to_have_text(shown("Paid"))
+    expect(page.get_by_test_id("payment-status")).to_have_text(shown("Paid"))
 
     # The warehouse marks it shipped in admin.
     warehouse = staff_page(browser, shop, live_server, ["warehouse"])

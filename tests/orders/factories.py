@@ -1,17 +1,64 @@
 import secrets
+from decimal import Decimal
 from io import BytesIO
 
+import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
+from factory.django import DjangoModelFactory
 from PIL import Image
 
 from apps.aftersales import services as aftersales_services
 from apps.aftersales.models import ReturnKind, ReturnReason
 from apps.core.choices import PaymentMethod, ShippingMethod
 from apps.orders import services
-from apps.orders.models import Order
+from apps.orders.choices import FulfilmentStatus, PaymentStatus
+from apps.orders.models import Order, OrderEvent, OrderLine, new_order_number
 from apps.payments import services as payment_services
 from tests.cart.factories import CartFactory, CartLineFactory
 from tests.catalog.factories import SkuFactory
+
+
+class OrderFactory(DjangoModelFactory):
+    """An order row as it stands in the database, for states the services reach only through
+    long journeys (or figures no checkout produces, such as a large coupon). Prefer
+    place_order, which goes through the real checkout."""
+
+    class Meta:
+        model = Order
+
+    number = factory.LazyFunction(new_order_number)
+    idempotency_key = factory.LazyFunction(lambda: secrets.token_urlsafe(24))
+    email = "buyer@example.com"
+    phone = "13800138000"
+    recipient_name = factory.Faker("name", locale="zh_CN")
+    shipping_method = ShippingMethod.COURIER
+    payment_method = PaymentMethod.ONLINE
+    payment_status = PaymentStatus.UNPAID
+    fulfilment_status = FulfilmentStatus.AWAITING_PAYMENT
+    subtotal_amount = Decimal("100.00")
+    total_amount = Decimal("100.00")
+
+
+class OrderLineFactory(DjangoModelFactory):
+    class Meta:
+        model = OrderLine
+
+    order = factory.SubFactory(OrderFactory)
+    sku = factory.SubFactory(SkuFactory)
+    product_name = factory.LazyAttribute(lambda line: line.sku.product.name)
+    sku_code = factory.LazyAttribute(lambda line: line.sku.code)
+    unit_price = Decimal("100.00")
+    quantity = 1
+    line_total = factory.LazyAttribute(lambda line: line.unit_price * line.quantity)
+
+
+class OrderEventFactory(DjangoModelFactory):
+    class Meta:
+        model = OrderEvent
+
+    order = factory.SubFactory(OrderFactory)
+    kind = OrderEvent.Kind.NOTE
+    note = "已电话确认"
 
 
 def checkout_details(**overrides) -> services.CheckoutDetails:
@@ -44,6 +91,18 @@ def place_order(*, items=None, member=None, key=None, **details):
         idempotency_key=key or secrets.token_urlsafe(24),
         member=member,
     )
+
+
+def paid_order(*, items=None, member=None, **details):
+    """An order placed and paid through the real services (the simulator's notification)."""
+    order = place_order(items=items, member=member, **details)
+    payment_services.payment_record(
+        order=order,
+        provider="simulator",
+        provider_event_id=f"paid-{order.number}",
+        amount=order.total_amount,
+    )
+    return Order.objects.get(pk=order.pk)
 
 
 def delivered_order(*, items=None, member=None, **details):

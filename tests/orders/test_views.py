@@ -3,12 +3,15 @@ from django.core import mail
 from django.urls import reverse
 
 from apps.cart.models import CartLine
-from apps.orders.choices import OrderStatus
+from apps.orders import services
+from apps.orders.choices import FulfilmentStatus, PaymentStatus
 from apps.orders.models import Order
 from tests.catalog.factories import SkuFactory
-from tests.orders.factories import place_order
+from tests.members.factories import UserFactory
+from tests.orders.factories import OrderLineFactory, paid_order, place_order
 
 pytestmark = pytest.mark.django_db
+MY_ORDERS_QUERIES = 4
 
 ADDRESS = {
     "email": "guest@example.com",
@@ -89,7 +92,7 @@ def test_guest_checkout_with_the_simulated_gateway(client, django_capture_on_com
 
     assert (order.phone, order.district, order.region_code) == ("13800138000", "黄浦区", "310101")
     assert paid.status_code == 200
-    assert Order.objects.get().status == OrderStatus.PAID
+    assert Order.objects.get().payment_status == PaymentStatus.PAID
     assert len(mail.outbox) == 2
 
 
@@ -190,3 +193,44 @@ def test_pickup_checkout_needs_no_address(client):
 
     assert response.status_code == 302
     assert client.session["checkout"]["delivery"] == {"recipient_name": "王五"}
+
+
+def test_lookup_shows_the_goods_and_the_payment_status_apart(client):
+    order = paid_order()
+
+    response = client.post(
+        reverse("orders:lookup"), {"number": order.number, "contact": "13800138000"}
+    )
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert f'<dd data-testid="order-status">{FulfilmentStatus.TO_PICK.label}</dd>' in content
+    assert f'<span data-testid="payment-status">{PaymentStatus.PAID.label}</span>' in content
+
+
+def test_my_orders_shows_a_partly_refunded_order_still_to_be_packed(client):
+    member = UserFactory()
+    order = paid_order(items=[(SkuFactory(stock=5), 2)], member=member)
+    services.order_refund(order=order, lines={order.lines.get().pk: 1})
+    client.force_login(member)
+
+    response = client.get(reverse("orders:mine"))
+
+    labels = f"{FulfilmentStatus.TO_PICK.label} · {PaymentStatus.PARTLY_REFUNDED.label}"
+    assert response.status_code == 200
+    assert f"<td>{labels}</td>" in response.content.decode()
+
+
+def test_my_orders_takes_a_fixed_number_of_queries_however_many_orders(
+    client, django_assert_num_queries
+):
+    member = UserFactory()
+    OrderLineFactory.create_batch(4, order__member=member)
+    client.force_login(member)
+
+    # Session, member, the count and the page of orders (with item counts): none per order.
+    with django_assert_num_queries(MY_ORDERS_QUERIES):
+        response = client.get(reverse("orders:mine"))
+
+    assert response.status_code == 200
+    assert len(response.context["page"].object_list) == 4

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from apps.orders.choices import OrderStatus
+from apps.orders.choices import PaymentStatus
 from apps.orders.models import Order
 from apps.payments.models import Payment
 from apps.payments.simulator import SimulatorGateway
@@ -43,7 +43,7 @@ def test_valid_notification_marks_the_order_paid(client):
     response = notify(client, *signed(order))
 
     assert response.status_code == 200
-    assert Order.objects.get(pk=order.pk).status == OrderStatus.PAID
+    assert Order.objects.get(pk=order.pk).payment_status == PaymentStatus.PAID
 
 
 def test_forged_signature_is_rejected(client):
@@ -52,7 +52,7 @@ def test_forged_signature_is_rejected(client):
     response = notify(client, *signed(order, secret="not-the-shop-secret"))
 
     assert response.status_code == 400
-    assert Order.objects.get(pk=order.pk).status == OrderStatus.PENDING_PAYMENT
+    assert Order.objects.get(pk=order.pk).payment_status == PaymentStatus.UNPAID
 
 
 def test_stale_notification_is_rejected(client):
@@ -92,7 +92,7 @@ def test_the_same_notification_five_times_changes_state_once(client):
 
     assert statuses == [200] * 5
     assert Payment.objects.count() == 1
-    assert order.events.filter(to_status=OrderStatus.PAID).count() == 1
+    assert order.events.filter(machine="payment", to_status=PaymentStatus.PAID).count() == 1
 
 
 def test_simulator_page_pays_through_the_signed_notification(client):

@@ -14,7 +14,7 @@ from django.urls import clear_url_caches, reverse
 
 from apps.core.choices import PaymentMethod
 from apps.orders import services as order_services
-from apps.orders.choices import OrderStatus
+from apps.orders.choices import FulfilmentStatus, PaymentStatus
 from apps.orders.models import Order
 from apps.payments import checks
 from apps.payments import services as payment_services
@@ -122,7 +122,7 @@ def test_the_shopper_is_sent_to_alipay_and_its_notification_marks_the_order_paid
     assert started["Location"].startswith(shop_with_alipay.url)
     assert f"%22out_trade_no%22%3A%22{order.number}%22" in started["Location"]
     assert (answer.status_code, answer.content) == (200, b"success")
-    assert Order.objects.get(pk=order.pk).status == OrderStatus.PAID
+    assert Order.objects.get(pk=order.pk).payment_status == PaymentStatus.PAID
 
 
 def test_the_same_alipay_notification_five_times_records_one_payment(
@@ -150,7 +150,7 @@ def test_an_amount_off_by_a_fraction_of_a_fen_is_refused(
     answer = client.post(NOTIFY, body, content_type="application/x-www-form-urlencoded")
 
     assert answer.content == b"fail"
-    assert Order.objects.get(pk=order.pk).status == OrderStatus.PENDING_PAYMENT
+    assert Order.objects.get(pk=order.pk).payment_status == PaymentStatus.UNPAID
     assert not Payment.objects.exists()
 
 
@@ -164,7 +164,7 @@ def test_a_notification_signed_by_someone_else_is_refused(client, shop_with_alip
     )
 
     assert answer.content == b"fail"
-    assert Order.objects.get(pk=order.pk).status == OrderStatus.PENDING_PAYMENT
+    assert Order.objects.get(pk=order.pk).payment_status == PaymentStatus.UNPAID
 
 
 def test_i_have_paid_asks_alipay_and_settles_the_order(client, shop_with_alipay):
@@ -175,7 +175,7 @@ def test_i_have_paid_asks_alipay_and_settles_the_order(client, shop_with_alipay)
     response = client.post(reverse("payments:check", args=[order.number]))
 
     assert response["Location"] == order.get_absolute_url()
-    assert Order.objects.get(pk=order.pk).status == OrderStatus.PAID
+    assert Order.objects.get(pk=order.pk).payment_status == PaymentStatus.PAID
 
 
 def test_beat_settles_an_order_whose_notification_never_came(client, shop_with_alipay):
@@ -186,7 +186,7 @@ def test_beat_settles_an_order_whose_notification_never_came(client, shop_with_a
     settled = payment_services.payments_settle_unnotified(older_than_seconds=0)
 
     assert settled == 1
-    assert Order.objects.get(pk=order.pk).status == OrderStatus.PAID
+    assert Order.objects.get(pk=order.pk).payment_status == PaymentStatus.PAID
 
 
 def test_a_refund_goes_back_through_alipay(
@@ -218,7 +218,7 @@ def test_expiry_asks_alipay_first_and_keeps_an_order_that_was_paid(client, shop_
     expired = order_services.orders_expire_unpaid(now=order.expires_at + timedelta(minutes=1))
 
     assert expired == 0
-    assert Order.objects.get(pk=order.pk).status == OrderStatus.PAID
+    assert Order.objects.get(pk=order.pk).payment_status == PaymentStatus.PAID
 
 
 def test_money_for_a_cancelled_order_goes_straight_back(
@@ -237,7 +237,7 @@ def test_money_for_a_cancelled_order_goes_straight_back(
 
     refund = Refund.objects.get()
     assert answer.content == b"success"
-    assert Order.objects.get(pk=order.pk).status == OrderStatus.CANCELLED
+    assert Order.objects.get(pk=order.pk).fulfilment_status == FulfilmentStatus.CANCELLED
     assert (refund.amount, refund.status) == (order.total_amount, Refund.Status.SENT)
 
 
@@ -256,7 +256,7 @@ def test_the_simulator_is_not_routed_when_switched_off(client, settings):
         reload_urls()
 
     assert response.status_code == 404
-    assert Order.objects.get(pk=order.pk).status == OrderStatus.PENDING_PAYMENT
+    assert Order.objects.get(pk=order.pk).payment_status == PaymentStatus.UNPAID
 
 
 def reload_urls():
