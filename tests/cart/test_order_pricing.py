@@ -7,7 +7,7 @@ import pytest
 
 from apps.cart.pricing import Discount, UnitPrice
 from apps.orders import services
-from apps.orders.choices import OrderStatus
+from apps.orders.choices import PaymentStatus
 from apps.payments import services as payment_services
 from tests.cart.rules import discount_rule_in_force, unit_price_rule_in_force
 from tests.catalog.factories import SkuFactory
@@ -78,8 +78,8 @@ def test_a_partial_refund_of_a_discounted_line_pays_back_what_was_paid():
     refunded = services.order_refund(order=order, lines={wok_line.pk: 1})
 
     # The two woks cost 70.00 less their 7.00 share of the discount: 31.50 each.
-    assert (refunded.status, refunded.refunded_amount) == (
-        OrderStatus.PARTIALLY_REFUNDED,
+    assert (refunded.payment_status, refunded.refunded_amount) == (
+        PaymentStatus.PARTLY_REFUNDED,
         Decimal("31.50"),
     )
     wok_line.refresh_from_db()
