@@ -24,7 +24,8 @@ from apps.aftersales.models import (
     new_return_number,
 )
 from apps.catalog.models import Sku
-from apps.catalog.services import OutOfStock, sku_stock_return, sku_stock_take
+from apps.catalog.services import OutOfStock as OutOfStock
+from apps.catalog.services import sku_stock_return, sku_stock_take
 from apps.core import statemachine
 from apps.core.choices import ShippingMethod
 from apps.core.images import ImageRejected, image_reencode, image_upload_read
@@ -55,8 +56,6 @@ RETURN_TRANSITIONS: dict[str, set[str]] = {
 # Outcomes that fit only one kind of request.
 RETURN_OUTCOME_KIND = {R.REFUNDED: ReturnKind.RETURN, R.EXCHANGE_SHIPPED: ReturnKind.EXCHANGE}
 MAX_RETURN_PHOTOS = 5
-
-__all__ = ["OutOfStock"]  # re-exported for after-sales callers
 
 
 class ReturnError(OrderError):

@@ -216,17 +216,18 @@ def sku_stock_take(*, quantities: dict[Sku, int], sold: bool = True) -> None:
     """Take units off SKUs ({SKU: quantity}) for an order or a replacement, all or nothing:
     one conditional update per SKU (`stock >= quantity`) in primary-key order, then the
     products' stock total and (for a sale, not an exchange's replacement: `sold`) units sold.
-    OutOfStock if any SKU has too few; the caller's
-    transaction then rolls back whatever was taken. Call it last inside the transaction, so
-    hot SKU rows stay locked only until commit. The catalog pages are refreshed after commit
-    only when a SKU may have crossed the "few left" line (the SKU's stock as the caller read
-    it), so a busy sale does not empty the page cache with every order."""
+    OutOfStock if any SKU has too few; the caller's transaction then rolls back whatever was
+    taken and can run no further queries. Call it last inside the transaction, so hot SKU
+    rows stay locked only until commit. The catalog pages are refreshed after commit only
+    when a SKU may have crossed the "few left" line (the SKU's stock as the caller read it),
+    so a busy sale does not empty the page cache with every order."""
     wanted = {sku: quantity for sku, quantity in quantities.items() if quantity > 0}
     few_left_crossed = False
     try:
-        # A savepoint: should the CHECK (stock >= 0) ever fire, the order's transaction stays
-        # usable and the shopper gets "sold out", not a 500.
-        with transaction.atomic():
+        # No savepoint (two more round trips while the hot rows are locked): a refusal dooms
+        # the caller's whole transaction, which is what a refused order wants. Should the
+        # CHECK (stock >= 0) ever fire, the shopper still gets "sold out", not a 500.
+        with transaction.atomic(savepoint=False):
             for sku in sorted(wanted, key=lambda sku: sku.pk):
                 quantity = wanted[sku]
                 taken = Sku.objects.filter(pk=sku.pk, stock__gte=quantity).update(

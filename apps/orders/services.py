@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from apps.cart.models import Cart
 from apps.cart.pricing import PricingContext, price_items
 from apps.catalog.models import Sku
-from apps.catalog.services import OutOfStock, sku_stock_release, sku_stock_take
+from apps.catalog.services import OutOfStock as OutOfStock
+from apps.catalog.services import sku_stock_release, sku_stock_take
 from apps.core import statemachine
 from apps.core.choices import PaymentMethod, ShippingMethod
 from apps.core.money import money
@@ -23,8 +24,6 @@ from apps.orders.choices import FulfilmentStatus, PaymentStatus, StateMachine
 from apps.orders.models import Order, OrderEvent, OrderLine, new_order_number
 
 logger = logging.getLogger(__name__)
-
-__all__ = ["OutOfStock"]  # re-exported: orders code and tests catch it from here
 
 PS = PaymentStatus
 FS = FulfilmentStatus

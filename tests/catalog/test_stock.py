@@ -2,6 +2,7 @@
 summary in step and never lets a SKU go below zero."""
 
 import pytest
+from django.db import transaction
 from django.test import override_settings
 from django.utils.translation import gettext
 
@@ -33,7 +34,7 @@ def test_take_lowers_stock_total_and_counts_the_units_sold():
 def test_take_of_more_than_the_stock_names_the_sku_and_changes_nothing():
     sku = a_product_with_one_sku(stock=2)
 
-    with pytest.raises(OutOfStock) as refusal:
+    with pytest.raises(OutOfStock) as refusal, transaction.atomic():
         sku_stock_take(quantities={sku: 3})
 
     # The refusal comes from the conditional update, which knows which SKU ran short (the
@@ -46,7 +47,8 @@ def test_take_of_more_than_the_stock_names_the_sku_and_changes_nothing():
 def test_take_of_several_skus_is_all_or_nothing():
     plenty, short = SkuFactory(stock=9), SkuFactory(stock=1)
 
-    with pytest.raises(OutOfStock):
+    # As an order does: the take inside the caller's transaction, which the refusal undoes.
+    with pytest.raises(OutOfStock), transaction.atomic():
         sku_stock_take(quantities={plenty: 4, short: 2})
 
     assert (stock_and_summary(plenty), stock_and_summary(short)) == ((9, 9, 0), (1, 1, 0))
