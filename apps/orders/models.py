@@ -18,10 +18,10 @@ MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
 def new_order_number() -> str:
-    """Date plus 8 random digits: readable, unique in practice (and by constraint), and not
-    guessable in sequence."""
+    """Date plus 10 random digits: readable, unique by constraint (order_place draws again on
+    a collision), and not guessable in sequence."""
     today = timezone.localdate().strftime("%Y%m%d")
-    return f"{today}{secrets.randbelow(10**8):08d}"
+    return f"{today}{secrets.randbelow(10**10):010d}"
 
 
 class Order(TimeStampedModel):

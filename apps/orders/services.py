@@ -207,6 +207,35 @@ def order_place(
     cart and reserve stock (conditional updates in primary-key order, never below zero). The
     same idempotency key always gives back the same single order: a concurrent copy waits on
     the key's unique index and then returns the winner's order."""
+    for _attempt in range(3):
+        try:
+            return _order_place_once(
+                cart=cart,
+                details=details,
+                idempotency_key=idempotency_key,
+                member=member,
+                language=language,
+                coupon_codes=coupon_codes,
+            )
+        except _OrderNumberTaken:
+            # Two orders drew the same random number at once: draw again.
+            logger.warning("order.number_collision")
+    raise OrderError(_("We could not place the order. Please try again."))
+
+
+class _OrderNumberTaken(Exception):
+    pass
+
+
+def _order_place_once(
+    *,
+    cart: Cart,
+    details: CheckoutDetails,
+    idempotency_key: str,
+    member=None,
+    language: str = "zh-hans",
+    coupon_codes: tuple[str, ...] = (),
+) -> Order:
     try:
         with transaction.atomic():
             lines = list(cart.lines.all())
@@ -284,7 +313,8 @@ def order_place(
         # The same form was posted twice at once and the other copy won the unique key.
         existing = Order.objects.filter(idempotency_key=idempotency_key).first()
         if existing is None:
-            raise
+            # Not the idempotency key: the only other unique column is the order number.
+            raise _OrderNumberTaken from None
         return existing
     logger.info("order.placed", extra={"order_id": order.pk, "total": str(order.total_amount)})
     return order

@@ -285,3 +285,14 @@ def test_listing_stock_of_a_product_with_several_skus_follows_orders():
     place_order(items=[(sku, 2)])
 
     assert Product.objects.get(pk=sku.product_id).total_stock == 10
+
+
+def test_an_order_number_drawn_twice_is_drawn_again(monkeypatch):
+    first = place_order()
+    numbers = iter([first.number, "20260101" + "1234567890"])
+    monkeypatch.setattr(services, "new_order_number", lambda: next(numbers))
+
+    second = place_order()
+
+    assert second.number == "202601011234567890"
+    assert Order.objects.count() == 2
