@@ -56,7 +56,7 @@ def test_placing_an_order_empties_the_cart_and_emails_a_confirmation(
     assert order.number in mail.outbox[0].subject
 
 
-def test_order_numbers_are_the_date_and_eight_random_digits(monkeypatch):
+def test_order_numbers_are_the_date_and_ten_random_digits(monkeypatch):
     # The suffix comes from the secrets module, so numbers cannot be guessed in sequence.
     drawn = iter([42, 31415926])
     monkeypatch.setattr("apps.orders.models.secrets.randbelow", lambda limit: next(drawn))
@@ -64,7 +64,7 @@ def test_order_numbers_are_the_date_and_eight_random_digits(monkeypatch):
     first, second = place_order(), place_order()
 
     today = timezone.localdate().strftime("%Y%m%d")
-    assert (first.number, second.number) == (f"{today}00000042", f"{today}31415926")
+    assert (first.number, second.number) == (f"{today}0000000042", f"{today}0031415926")
 
 
 def test_the_same_idempotency_key_gives_one_order():
