@@ -122,6 +122,19 @@ class Order(TimeStampedModel):
         return self.payment_status != PaymentStatus.UNPAID
 
     @property
+    def awaits_payment(self) -> bool:
+        """Unpaid and held for its money (cash on delivery is packed at once instead)."""
+        return (
+            self.payment_status == PaymentStatus.UNPAID
+            and self.fulfilment_status == FulfilmentStatus.AWAITING_PAYMENT
+        )
+
+    @property
+    def awaits_online_payment(self) -> bool:
+        """An online order the shopper may still pay on the payment page."""
+        return self.awaits_payment and self.payment_method == PaymentMethod.ONLINE
+
+    @property
     def address_line(self) -> str:
         """The address as written on a parcel: 上海市黄浦区 南京东路 1 号."""
         region = full_region_name(self.province, self.city, self.district)

@@ -350,15 +350,6 @@ def order_mark_paid(*, order: Order, provider: str, actor=None) -> bool:
     return True
 
 
-def order_awaits_online_payment(*, order: Order) -> bool:
-    """An online order the shopper may still pay: unpaid and not cancelled."""
-    return (
-        order.payment_method == PaymentMethod.ONLINE
-        and order.payment_status == PS.UNPAID
-        and order.fulfilment_status == FS.AWAITING_PAYMENT
-    )
-
-
 def _refund_through_provider(order: Order, amount: Decimal) -> None:
     # The money goes back the way it came, after this transaction commits (apps.payments).
     from apps.payments.services import payment_refund_request

@@ -55,7 +55,7 @@ def _initial_checkout(request, addresses) -> dict:
 def checkout(request):
     cart = cart_services.cart_for_request(request)
     pricing = cart_selectors.cart_pricing(cart=cart)
-    if not pricing.item_count or pricing.has_problems:
+    if not pricing.can_check_out:
         messages.info(request, _("Check your cart before checking out."))
         return redirect("cart:detail")
     addresses = _saved_addresses(request)
@@ -102,7 +102,7 @@ def review(request):
         return redirect("orders:checkout")
     cart = cart_services.cart_for_request(request)
     pricing = cart_selectors.cart_pricing(cart=cart, shipping_method=details.shipping_method)
-    if not pricing.item_count or pricing.has_problems:
+    if not pricing.can_check_out:
         return redirect("cart:detail")
     form = PlaceOrderForm(initial={"idempotency_key": PlaceOrderForm.new_key()})
     context = {

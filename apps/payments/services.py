@@ -110,7 +110,7 @@ def payment_start(
 ) -> PaymentStart:
     """Start paying an online order with one gateway: where to send the shopper, or the QR
     code to show. The provider is remembered so the shop can ask it later."""
-    if not order_services.order_awaits_online_payment(order=order):
+    if not order.awaits_online_payment:
         raise order_services.OrderError(_("This order can no longer be paid."))
     gateway = payment_gateway(gateway_name)
     PaymentAttempt.objects.get_or_create(order=order, provider=gateway.name)

@@ -10,7 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from apps.core.client_ip import client_ip
-from apps.orders.services import OrderError, order_awaits_online_payment
+from apps.orders.services import OrderError
 from apps.orders.views import viewable_order
 from apps.payments import services
 from apps.payments.gateways.base import GatewayError, PaymentRejected
@@ -19,15 +19,11 @@ logger = logging.getLogger(__name__)
 PHONE_AGENTS = ("Mobile", "Android", "iPhone")
 
 
-def _payable(order) -> bool:
-    return order_awaits_online_payment(order=order)
-
-
 def pay(request, number):
     """The order's payment page: choose Alipay, WeChat Pay (or the simulator where it is on);
     a QR code for WeChat Native on a computer, the provider's page otherwise."""
     order = viewable_order(request, number)
-    if not _payable(order):
+    if not order.awaits_online_payment:
         return redirect(order.get_absolute_url())
     gateways = services.payment_gateways()
     context = {"order": order, "gateways": gateways.values()}
