@@ -54,7 +54,8 @@ def test_pages_answer_quickly_while_redis_is_stopped(cache_on_throwaway_redis, s
         response, elapsed = _timed_get(url)
 
         assert (url, response.status_code) == (url, 200)
-        assert elapsed < 0.5, (url, elapsed)
+        # Without the fail-fast cache a page took 1.2 s; the margin absorbs a loaded CI box.
+        assert elapsed < 0.9, (url, elapsed)
         assert response.get("X-Page-Cache") == "miss"  # rendered, the store failing quietly
 
 
@@ -67,7 +68,7 @@ def test_pages_answer_quickly_while_redis_is_hung(cache_on_throwaway_redis, shop
         response, elapsed = _timed_get(url)
 
         assert (url, response.status_code) == (url, 200)
-        assert elapsed < 0.5, (url, elapsed)
+        assert elapsed < 0.9, (url, elapsed)
 
 
 def test_page_cache_serves_again_once_redis_is_back(cache_on_throwaway_redis, shop_pages):
