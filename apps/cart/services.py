@@ -169,8 +169,14 @@ def cart_item_count(*, cart: Cart | None) -> int:
 def cart_remember_count(request, cart: Cart | None, *, count: int | None = None) -> None:
     """Keep the header's item count in the session so pages show it without a query. A count
     the caller already has (the cart page's priced lines) saves the query; an unchanged count
-    leaves the session unwritten."""
+    leaves the session unwritten. An empty cart stores nothing (and forgets a stored count):
+    a guest who only looked at an empty cart keeps getting cached pages, which need a visitor
+    without a session."""
     if count is None:
         count = cart_item_count(cart=cart)
+    if count == 0:
+        if SESSION_CART_COUNT in request.session:
+            del request.session[SESSION_CART_COUNT]
+        return
     if request.session.get(SESSION_CART_COUNT) != count:
         request.session[SESSION_CART_COUNT] = count

@@ -1,6 +1,8 @@
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.urls import reverse
 
 from apps.cart.pricing import Discount, UnitPrice
@@ -102,3 +104,16 @@ def test_member_cart_page_takes_the_same_few_queries_at_any_size(
 
     with django_assert_num_queries(5):
         client.get(reverse("cart:detail"))
+
+
+def test_guest_viewing_an_empty_cart_gets_no_session_and_keeps_cached_pages(client):
+    home = reverse("catalog:home")
+
+    cart_page = client.get(reverse("cart:detail"))
+    client.get(home)
+    second_home = client.get(home)
+
+    assert cart_page.status_code == 200
+    assert settings.SESSION_COOKIE_NAME not in cart_page.cookies
+    assert Session.objects.count() == 0
+    assert second_home["X-Page-Cache"] == "hit"
