@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.catalog.models import Product
 from apps.catalog.selectors import SORTS
+from apps.core.pagination import count_key
 
 SORT_CHOICES = [
     ("popular", _("Most popular")),
@@ -36,6 +37,12 @@ class ProductFilter(django_filters.FilterSet):
     class Meta:
         model = Product
         fields: list[str] = []
+
+    def count_key(self, *, category=None) -> str:
+        """What the listing's total depends on: the category page and the valid filters
+        (the sort order does not change it; slugs are the same in every language)."""
+        filters = {name: value for name, value in self.form.cleaned_data.items() if name != "sort"}
+        return count_key("products", category.pk if category else "all", **filters)
 
     def filter_category(self, queryset, name, value):
         return queryset.filter(Q(category__slug=value) | Q(category__parent__slug=value))

@@ -26,7 +26,13 @@ def product_list(request, slug=None):
         if category is None:
             raise Http404(_("No such category."))
     products = ProductFilter(request.GET, queryset=selectors.product_list(category=category))
-    page = page_of(products.qs, request.GET.get("page"), settings.SHOP_PAGE_SIZE)
+    listed = products.qs  # validates the filters, so their cleaned values name the total
+    page = page_of(
+        listed,
+        request.GET.get("page"),
+        settings.SHOP_PAGE_SIZE,
+        count_key=products.count_key(category=category),
+    )
     context = {
         "category": category,
         "filter": products,

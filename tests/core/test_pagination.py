@@ -2,11 +2,16 @@
 the cache; a catalog change or another filter counts again, and a dead cache only costs the
 count."""
 
+from decimal import Decimal
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from apps.catalog.models import Product
 from apps.core import pagecache
-from apps.core.pagination import CachedCountPaginator, page_of
+from apps.core.pagination import CachedCountPaginator, count_key, page_of
 from tests.catalog.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -78,3 +83,45 @@ def test_page_number_out_of_range_or_malformed_gives_the_nearest_page(five_produ
 
     assert page.number == given
     assert page.paginator.num_pages == 3
+
+
+def test_key_from_filters_ignores_their_order_and_empty_values():
+    assert count_key("products", 3, price_min=Decimal("10.0"), in_stock=True, series=None) == (
+        count_key("products", 3, in_stock=True, price_min=Decimal("10"))
+    )
+
+
+@pytest.fixture
+def listing(settings):
+    settings.PAGE_CACHE_SECONDS = 0  # every request renders, so the count cache is what we see
+    return reverse("catalog:product_list")
+
+
+def test_listing_with_the_same_filters_in_another_order_reuses_the_count(client, listing):
+    ProductFactory.create_batch(3)
+    client.get(f"{listing}?price_min=0&price_max=99999&sort=price")
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(f"{listing}?sort=-price&price_max=99999.00&price_min=0")
+
+    assert page.context["page"].paginator.count == 3
+    assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+
+
+def test_listing_counts_again_after_a_catalog_change(client, listing):
+    products = ProductFactory.create_batch(3)
+    client.get(f"{listing}?price_min=0")
+    Product.objects.filter(pk=products[0].pk).update(is_published=False)
+
+    pagecache.bump_version("catalog")
+    page = client.get(f"{listing}?price_min=0")
+
+    assert page.context["page"].paginator.count == 2
+
+
+def test_a_given_key_names_the_total_without_compiling_the_query(five_products):
+    assert CachedCountPaginator(_published(), 2, key="five").count == 5
+
+    narrowed = _published().filter(pk=five_products[0].pk)
+
+    assert CachedCountPaginator(narrowed, 2, key="five").count == 5
