@@ -152,15 +152,31 @@ class PriceChangeForm(forms.Form):
     )
 
 
+class CatalogTreeAdminMixin:
+    """Series and categories appear on every listing: a change there is a catalog change."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.catalog_tree_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        services.catalog_tree_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        services.catalog_tree_changed()
+
+
 @admin.register(Series)
-class SeriesAdmin(TranslationAdmin):
+class SeriesAdmin(CatalogTreeAdminMixin, TranslationAdmin):
     list_display = ["name", "slug", "sort_order"]
     search_fields = ["name_zh_hans", "name_en", "slug"]
     prepopulated_fields = {"slug": ("name_en",)}
 
 
 @admin.register(Category)
-class CategoryAdmin(TranslationAdmin):
+class CategoryAdmin(CatalogTreeAdminMixin, TranslationAdmin):
     list_display = ["name", "series", "parent", "slug", "sort_order"]
     list_filter = ["series"]
     list_select_related = ["series", "parent"]

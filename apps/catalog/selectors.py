@@ -6,7 +6,7 @@ from django.db import connection
 from django.db.models import Case, F, Prefetch, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 
-from apps.catalog.models import Category, Product, ProductImage, Series, Sku
+from apps.catalog.models import Category, Product, ProductImage, Sku
 from apps.catalog.search import query_words
 
 SORTS = {
@@ -36,15 +36,10 @@ def published_products() -> QuerySet[Product]:
     )
 
 
-def series_with_categories() -> list[Series]:
-    top_categories = Category.objects.filter(parent__isnull=True)
-    return list(Series.objects.prefetch_related(Prefetch("categories", queryset=top_categories)))
-
-
 def home_sections() -> dict:
+    """The home page's product sections (its series come from apps.catalog.tree)."""
     products = published_products()
     return {
-        "series_list": series_with_categories(),
         "hero_products": list(products.filter(is_hero=True).order_by("-popularity", "-id")[:2]),
         "newest_products": list(products.order_by("-created_at", "-id")[:8]),
     }
@@ -124,10 +119,6 @@ def compare_products(*, product_ids: list[int]) -> list[Product]:
     )
     by_id = {product.pk: product for product in products}
     return [by_id[pk] for pk in product_ids if pk in by_id]
-
-
-def category_by_slug(slug: str) -> Category | None:
-    return Category.objects.select_related("series", "parent").filter(slug=slug).first()
 
 
 def low_stock_skus() -> QuerySet[Sku]:

@@ -75,6 +75,12 @@ def product_refresh_summary(*, product: Product) -> Product:
     return product
 
 
+def catalog_tree_changed() -> None:
+    """A series or category was added, changed or removed: pages showing the tree, and the
+    tree each worker keeps (apps.catalog.tree), are read again once the change is committed."""
+    transaction.on_commit(lambda: pagecache.bump_version("catalog"))
+
+
 def products_set_published(*, product_ids: list[int], published: bool) -> int:
     """Publish or unpublish many products at once; returns how many changed."""
     with transaction.atomic():

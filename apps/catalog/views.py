@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.catalog import selectors, services
+from apps.catalog import selectors, services, tree
 from apps.catalog.filters import ProductFilter
 from apps.catalog.search import MAX_QUERY_LENGTH
 from apps.core.pagecache import cache_anonymous_page
@@ -15,14 +15,15 @@ from apps.core.redirects import redirect_back
 
 @cache_anonymous_page("catalog")
 def home(request):
-    return render(request, "catalog/home.html", selectors.home_sections())
+    context = {**selectors.home_sections(), "series_list": tree.series_list()}
+    return render(request, "catalog/home.html", context)
 
 
 @cache_anonymous_page("catalog")
 def product_list(request, slug=None):
     category = None
     if slug is not None:
-        category = selectors.category_by_slug(slug)
+        category = tree.category_by_slug(slug)
         if category is None:
             raise Http404(_("No such category."))
     products = ProductFilter(request.GET, queryset=selectors.product_list(category=category))
@@ -37,7 +38,7 @@ def product_list(request, slug=None):
         "category": category,
         "filter": products,
         "page": page,
-        "series_list": selectors.series_with_categories(),
+        "series_list": tree.series_list(),
     }
     return render(request, "catalog/product_list.html", context)
 

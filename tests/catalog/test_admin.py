@@ -14,7 +14,12 @@ from PIL import Image
 
 from apps.catalog.models import Product, ProductImage, Sku
 from apps.catalog.resources import SkuResource
-from tests.catalog.factories import ProductFactory, ProductImageFactory, SkuFactory
+from tests.catalog.factories import (
+    CategoryFactory,
+    ProductFactory,
+    ProductImageFactory,
+    SkuFactory,
+)
 from tests.staff.admin_forms import change_form_data, form_data, image_upload, staff_client
 from tests.staff.factories import StaffUserFactory
 
@@ -459,3 +464,19 @@ def test_image_larger_than_5_mb_is_refused(assistant):
         gettext("The image is larger than 5 MB.")
     ]
     assert not ProductImage.objects.exists()
+
+
+def test_category_renamed_in_the_back_office_shows_on_the_home_page(
+    manager, settings, django_capture_on_commit_callbacks
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    category = CategoryFactory(name_zh_hans="电饭煲")
+    manager.get(reverse("catalog:home"))  # the tree is now kept in memory
+    change = reverse("admin:catalog_category_change", args=[category.pk])
+    data = {**change_form_data(manager.get(change)), "name_zh_hans": "多功能电饭煲"}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        saved = manager.post(change, data, follow=True)  # the redirect shows the message
+
+    assert saved.redirect_chain[0][1] == 302
+    assert "多功能电饭煲" in manager.get(reverse("catalog:home")).content.decode()
