@@ -2,6 +2,7 @@
 costs the same in a catalog of any size (benchmarks/README.md, 2026-11-29)."""
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from apps.catalog import selectors
@@ -102,3 +103,12 @@ def test_search_page_queries(client, cookers, three_candidates, django_assert_nu
         response = client.get(reverse("catalog:search"), {"q": "电饭煲", "page": "1"})
 
     assert response.status_code == 200
+
+
+@pytest.mark.postgres
+def test_best_selling_matches_have_an_index_carrying_the_search_words():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'product_sales_search'")
+        (definition,) = cursor.fetchone()
+
+    assert "(sales_count DESC, id DESC) INCLUDE (search_vector) WHERE is_published" in definition
