@@ -1,10 +1,11 @@
 """Reads of the catalog that pages share, each with its related rows fetched once."""
 
+from dataclasses import dataclass
+
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.core.paginator import InvalidPage, Page, Paginator
 from django.db import connection
 from django.db.models import Case, F, Prefetch, Q, QuerySet, Value, When
-from django.db.models.expressions import RawSQL
 
 from apps.catalog.models import Category, Product, ProductImage, Sku
 from apps.catalog.search import query_words
@@ -59,34 +60,84 @@ def product_list(*, category: Category | None = None) -> QuerySet[Product]:
     return products.order_by(*SORTS["popular"])
 
 
-def product_search(*, query: str) -> QuerySet[Product]:
-    """Products matching every word of the query (prefix match on the last), most relevant
-    first, then best-selling. Chinese is segmented the same way as the stored words."""
-    words = query_words(query)
-    products = published_products()
-    if not words:
-        return products.none()
+SEARCH_CANDIDATES = 1000
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    """The best-selling matches of a search (at most `SEARCH_CANDIDATES`) as product ids,
+    most relevant first; `has_more` when further, less-sold products also match."""
+
+    product_ids: list[int]
+    has_more: bool
+
+
+# The best-selling matches, then their relevance: ts_rank runs on at most `limit` rows, and
+# reads the stored words (generated column `search_vector`, partial GIN index, migration
+# 0004), never the text. Raw SQL because the column is not a model field, and only a
+# subquery in FROM keeps ranking after the LIMIT.
+_CANDIDATES_SQL = """
+SELECT id, sales_count, ts_rank(search_vector, to_tsquery('simple', %(terms)s))
+FROM (
+    SELECT id, sales_count, search_vector FROM catalog_product
+    WHERE is_published AND search_vector @@ to_tsquery('simple', %(terms)s)
+    ORDER BY sales_count DESC, id DESC
+    LIMIT %(limit)s
+) AS candidates
+"""
+
+
+def _search_candidates(*, query: str, words: list[str], limit: int) -> list[tuple[int, int, float]]:
+    """(id, units sold, relevance) of the `limit` best-selling published products having
+    every word of the query (prefix match on the last)."""
     if connection.vendor == "postgresql":
-        # to_tsvector('simple', search_text), stored by PostgreSQL in a generated column with
-        # a partial GIN index (migration 0004), so ranking never parses the text again.
-        vector = RawSQL('"catalog_product"."search_vector"', [], output_field=SearchVectorField())
         terms = " & ".join(f"'{word}':*" for word in words)
-        ts_query = SearchQuery(terms, config="simple", search_type="raw")
-        return (
-            products.annotate(document=vector)
-            .filter(document=ts_query)
-            .annotate(rank=SearchRank(vector, ts_query))
-            .order_by("-rank", "-sales_count", "-id")
-        )
-    condition = Q()
+        with connection.cursor() as cursor:
+            cursor.execute(_CANDIDATES_SQL, {"terms": terms, "limit": limit})
+            return cursor.fetchall()
+    condition = Q(is_published=True)
     for word in words:
         condition &= Q(search_text__contains=word)
     name_hit = Q(name_zh_hans__icontains=query[:100]) | Q(name_en__icontains=query[:100])
-    return (
-        products.filter(condition)
+    return list(
+        Product.objects.filter(condition)
+        .order_by(*SORTS["sales"])
         .annotate(rank=Case(When(name_hit, then=Value(1)), default=Value(0)))
-        .order_by("-rank", "-sales_count", "-id")
+        .values_list("pk", "sales_count", "rank")[:limit]
     )
+
+
+def product_search(*, query: str, limit: int) -> SearchResults:
+    """Products matching every word of the query, most relevant first, then best-selling.
+    Only the `limit` best-selling matches are ranked, so a broad word costs the same in a
+    catalog of any size. Chinese is segmented the same way as the stored words."""
+    words = query_words(query)
+    if not words:
+        return SearchResults(product_ids=[], has_more=False)
+    # One more than the limit, only to learn whether there are more.
+    candidates = _search_candidates(query=query, words=words, limit=limit + 1)
+    has_more = len(candidates) > limit
+    ranked = sorted(candidates[:limit], key=lambda row: (row[2], row[1], row[0]), reverse=True)
+    return SearchResults(product_ids=[pk for pk, _sales, _rank in ranked], has_more=has_more)
+
+
+def search_page(*, query: str, page_number, per_page: int) -> tuple[Page, SearchResults]:
+    """The requested page of a search, its products ready for cards in ranked order; a
+    missing, malformed or out-of-range number gives the first or last page."""
+    results = product_search(query=query, limit=SEARCH_CANDIDATES)
+    paginator = Paginator(results.product_ids, per_page)
+    try:
+        page = paginator.page(page_number or 1)
+    except InvalidPage:
+        try:
+            number = int(page_number)
+        except (TypeError, ValueError):
+            number = 1
+        page = paginator.page(paginator.num_pages if number > 1 else 1)
+    if page.object_list:
+        by_id = published_products().in_bulk(page.object_list)
+        page.object_list = [by_id[pk] for pk in page.object_list if pk in by_id]
+    return page, results
 
 
 def product_detail(*, slug: str) -> Product | None:

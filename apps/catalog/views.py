@@ -62,12 +62,14 @@ def product_detail(request, slug):
 @cache_anonymous_page("catalog")
 def search(request):
     query = request.GET.get("q", "").strip()
-    results = selectors.product_search(query=query)
-    page = page_of(results, request.GET.get("page"), settings.SHOP_PAGE_SIZE)
+    page, results = selectors.search_page(
+        query=query, page_number=request.GET.get("page"), per_page=settings.SHOP_PAGE_SIZE
+    )
     context = {
         "query": query[:MAX_QUERY_LENGTH],
         "query_was_cut": len(query) > MAX_QUERY_LENGTH,
         "page": page,
+        "results_capped": results.has_more,
     }
     return render(request, "catalog/search.html", context)
 

@@ -1,0 +1,114 @@
+"""Search ranks a bounded set of matches: the best-selling `SEARCH_CANDIDATES`, so a broad word
+costs the same in a catalog of any size (benchmarks/README.md, 2026-11-29)."""
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from apps.catalog import selectors
+from tests.catalog.factories import ProductFactory, ProductImageFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def names(response) -> list[str]:
+    return [product.name_zh_hans for product in response.context["page"].object_list]
+
+
+@pytest.fixture
+def cookers():
+    """Five rice cookers; the higher the number, the more units sold."""
+    return [
+        ProductFactory(name_zh_hans=f"电饭煲 {number}", sales_count=number * 10)
+        for number in range(1, 6)
+    ]
+
+
+@pytest.fixture
+def three_candidates(monkeypatch):
+    monkeypatch.setattr(selectors, "SEARCH_CANDIDATES", 3)
+
+
+def test_more_matches_than_candidates_shows_a_capped_total(client, cookers, three_candidates):
+    response = client.get("/en" + reverse("catalog:search"), {"q": "电饭煲"})
+
+    assert response.status_code == 200
+    assert "3+ products found. The best-selling 3 are shown" in response.content.decode()
+
+
+def test_more_matches_than_candidates_shows_the_best_selling_ones(
+    client, cookers, three_candidates
+):
+    response = client.get(reverse("catalog:search"), {"q": "电饭煲"})
+
+    assert names(response) == ["电饭煲 5", "电饭煲 4", "电饭煲 3"]
+
+
+def test_relevance_ranks_before_sales_among_candidates(client):
+    ProductFactory(name_zh_hans="电饭煲", name_en="Rice cooker", sales_count=1)
+    ProductFactory(
+        name_zh_hans="厨房套装",
+        name_en="Kitchen set",
+        description_zh_hans="含一只电饭煲",
+        sales_count=500,
+    )
+
+    response = client.get(reverse("catalog:search"), {"q": "电饭煲"})
+
+    assert names(response) == ["电饭煲", "厨房套装"]
+
+
+def test_fewer_matches_than_candidates_shows_the_exact_count(client, cookers):
+    response = client.get("/en" + reverse("catalog:search"), {"q": "电饭煲"})
+
+    assert names(response) == ["电饭煲 5", "电饭煲 4", "电饭煲 3", "电饭煲 2", "电饭煲 1"]
+    assert "5 products found" in response.content.decode()
+    assert "+ products found" not in response.content.decode()
+
+
+def test_capped_search_still_requires_every_word(client, cookers, three_candidates):
+    ProductFactory(name_zh_hans="多功能电饭煲", sales_count=1)
+
+    response = client.get("/en" + reverse("catalog:search"), {"q": "多功能 电饭煲"})
+
+    assert names(response) == ["多功能电饭煲"]
+    assert "1 product found" in response.content.decode()
+
+
+def test_page_past_the_candidates_gives_the_last_page(client, cookers, three_candidates, settings):
+    settings.SHOP_PAGE_SIZE = 2
+
+    response = client.get(reverse("catalog:search"), {"q": "电饭煲", "page": "99"})
+
+    assert response.status_code == 200
+    assert response.context["page"].number == 2
+    assert names(response) == ["电饭煲 3"]
+
+
+@pytest.mark.parametrize("query", ["", "   ", "%", "😀😀", "电饭煲" * 500, "'; drop table x; --"])
+def test_empty_and_odd_searches_give_a_friendly_page(client, cookers, three_candidates, query):
+    response = client.get(reverse("catalog:search"), {"q": query})
+
+    assert response.status_code == 200
+    assert "Traceback" not in response.content.decode()
+
+
+def test_search_page_queries(client, cookers, three_candidates, django_assert_num_queries):
+    """Candidates with their relevance, the page's products, their images."""
+    for product in cookers:
+        ProductImageFactory(product=product)
+    client.get(reverse("catalog:search"), {"q": "电饭煲"})
+
+    with django_assert_num_queries(3):
+        response = client.get(reverse("catalog:search"), {"q": "电饭煲", "page": "1"})
+
+    assert response.status_code == 200
+
+
+@pytest.mark.postgres
+def test_best_selling_matches_have_an_index_carrying_the_search_words():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'product_sales_search'")
+        (definition,) = cursor.fetchone()
+
+    assert "(sales_count DESC, id DESC) INCLUDE (search_vector) WHERE is_published" in definition
