@@ -59,7 +59,8 @@ LATER_VISIT_QUERIES = {
     "listing": 3,
     "category": 4,
     "detail": 7,
-    "search": 3,
+    # Search reads its bounded, ranked ids every time (no count to cache): always 4.
+    "search": 4,
     "compare": 5,
 }
 
