@@ -3,11 +3,8 @@ from django.contrib import admin
 from apps.payments.models import Payment, Refund
 
 
-@admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):
-    list_display = ["order", "provider", "provider_event_id", "amount", "received_at"]
-    search_fields = ["order__number", "provider_event_id"]
-    readonly_fields = ["order", "provider", "provider_event_id", "amount", "received_at"]
+class ProviderRecordAdmin(admin.ModelAdmin):
+    """Money records come from providers and services only: staff read them, never edit."""
 
     def has_add_permission(self, request):
         return False
@@ -19,8 +16,15 @@ class PaymentAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.register(Payment)
+class PaymentAdmin(ProviderRecordAdmin):
+    list_display = ["order", "provider", "provider_event_id", "amount", "received_at"]
+    search_fields = ["order__number", "provider_event_id"]
+    readonly_fields = ["order", "provider", "provider_event_id", "amount", "received_at"]
+
+
 @admin.register(Refund)
-class RefundAdmin(admin.ModelAdmin):
+class RefundAdmin(ProviderRecordAdmin):
     list_display = ["number", "order", "provider", "amount", "status", "created_at", "sent_at"]
     list_filter = ["status", "provider"]
     search_fields = ["number", "order__number", "provider_refund_id"]
@@ -35,12 +39,3 @@ class RefundAdmin(admin.ModelAdmin):
         "created_at",
         "sent_at",
     ]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

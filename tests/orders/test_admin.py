@@ -13,23 +13,11 @@ from apps.core.choices import PaymentMethod
 from apps.orders import services
 from apps.orders.choices import FulfilmentStatus, PaymentStatus
 from apps.orders.models import Order, OrderEvent
-from apps.payments import services as payment_services
 from tests.catalog.factories import SkuFactory
-from tests.orders.factories import place_order
+from tests.orders.factories import paid_order, place_order
 from tests.staff.factories import StaffUserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def paid_order(**kwargs):
-    order = place_order(**kwargs)
-    payment_services.payment_record(
-        order=order,
-        provider="simulator",
-        provider_event_id=f"e-{order.number}",
-        amount=order.total_amount,
-    )
-    return Order.objects.get(pk=order.pk)
 
 
 def test_warehouse_marks_an_order_shipped_and_the_customer_is_emailed(
