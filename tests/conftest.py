@@ -13,6 +13,24 @@ from apps.core import redis_cache
 from tests.redis_server import cache_on_throwaway_redis, throwaway_redis  # noqa: F401
 
 
+def pytest_configure(config):
+    """Jinja2 pages tell the test client their context, as Django templates do under test
+    (Django instruments only its own engine), so `response.context` works for every page."""
+    from django.template.backends import jinja2 as jinja2_backend
+    from django.test.signals import template_rendered
+
+    render = jinja2_backend.Template.render
+
+    def instrumented_render(self, context=None, request=None):
+        context = {} if context is None else context
+        rendered = render(self, context, request)
+        self.name = self.origin.template_name
+        template_rendered.send(sender=self, template=self, context=context)
+        return rendered
+
+    jinja2_backend.Template.render = instrumented_render
+
+
 def pytest_collection_modifyitems(config, items):
     """Tests marked postgres or redis are skipped, by name, where those services are absent."""
     on_postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")

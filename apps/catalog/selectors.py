@@ -1,11 +1,30 @@
 """Reads of the catalog that pages share, each with its related rows fetched once."""
 
 from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.paginator import InvalidPage, Page, Paginator
+from django.core.signals import setting_changed
 from django.db import connection
-from django.db.models import Case, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, NullIf
+from django.dispatch import receiver
+from django.urls import get_script_prefix, reverse
+from django.utils import translation
 
 from apps.catalog.models import Category, Product, ProductImage, Sku
 from apps.catalog.search import query_words
@@ -19,30 +38,96 @@ SORTS = {
 }
 
 
-def _card_images() -> Prefetch:
-    return Prefetch(
-        "images",
-        queryset=ProductImage.objects.only(
-            "id", "product_id", "card_thumbnail", "image", "alt_zh_hans", "alt_en", "sort_order"
-        ),
+@dataclass(frozen=True, slots=True)
+class ProductCard:
+    """What a product card shows, read from one narrow row: no model instance, no prefetch,
+    its link and picture already built."""
+
+    id: int
+    name: str
+    url: str
+    image_url: str
+    is_hero: bool
+    min_price: Decimal
+    price_varies: bool
+    in_stock: bool
+
+
+CARD_COLUMNS = (
+    "id",
+    "name",
+    "slug",
+    "cover_path",
+    "is_hero",
+    "min_price",
+    "max_price",
+    "total_stock",
+)
+
+
+def _cover_path() -> Subquery:
+    """The first picture's card thumbnail (or the picture itself, if it has none yet)."""
+    return Subquery(
+        ProductImage.objects.filter(product=OuterRef("pk"))
+        .order_by("sort_order", "id")
+        .annotate(
+            path=Coalesce(NullIf("card_thumbnail", Value("")), "image", output_field=CharField())
+        )
+        .values("path")[:1]
     )
 
 
 def published_products() -> QuerySet[Product]:
-    """Published products ready for cards: listing columns only, images in one query."""
-    return (
-        Product.objects.filter(is_published=True)
-        .defer("description", "description_zh_hans", "description_en", "search_text")
-        .prefetch_related(_card_images())
-    )
+    """Published products, each with its cover picture's path: filter and order it, take a
+    page, then `product_cards()` reads the few columns cards show."""
+    return Product.objects.filter(is_published=True).annotate(cover_path=_cover_path())
+
+
+def product_cards(products: QuerySet[Product]) -> list[ProductCard]:
+    """Cards for a (sliced) queryset of `published_products()`, in its order: one query."""
+    product_url = product_url_builder()
+    media_url = default_storage.url
+    return [
+        ProductCard(
+            id=row["id"],
+            name=row["name"],
+            url=product_url(row["slug"]),
+            image_url=media_url(row["cover_path"]) if row["cover_path"] else "",
+            is_hero=row["is_hero"],
+            min_price=row["min_price"],
+            price_varies=row["max_price"] > row["min_price"],
+            in_stock=row["total_stock"] > 0,
+        )
+        for row in products.values(*CARD_COLUMNS)
+    ]
+
+
+def product_url_builder():
+    """slug → the product page's path in the active language, without a reverse() per card."""
+    pattern = _product_url_pattern(translation.get_language(), get_script_prefix())
+    return pattern.format
+
+
+@lru_cache(maxsize=16)
+def _product_url_pattern(language: str | None, script_prefix: str) -> str:
+    marker = "0slug0"
+    path = reverse("catalog:product_detail", kwargs={"slug": marker})
+    return path.replace("{", "{{").replace("}", "}}").replace(marker, "{}")
+
+
+@receiver(setting_changed)
+def _forget_url_pattern(**kwargs) -> None:
+    _product_url_pattern.cache_clear()
 
 
 def home_sections() -> dict:
     """The home page's product sections (its series come from apps.catalog.tree)."""
     products = published_products()
     return {
-        "hero_products": list(products.filter(is_hero=True).order_by("-popularity", "-id")[:2]),
-        "newest_products": list(products.order_by("-created_at", "-id")[:8]),
+        "hero_products": product_cards(
+            products.filter(is_hero=True).order_by("-popularity", "-id")[:2]
+        ),
+        "newest_products": product_cards(products.order_by("-created_at", "-id")[:8]),
     }
 
 
@@ -135,7 +220,10 @@ def search_page(*, query: str, page_number, per_page: int) -> tuple[Page, Search
             number = 1
         page = paginator.page(paginator.num_pages if number > 1 else 1)
     if page.object_list:
-        by_id = published_products().in_bulk(page.object_list)
+        by_id = {
+            card.id: card
+            for card in product_cards(published_products().filter(pk__in=page.object_list))
+        }
         page.object_list = [by_id[pk] for pk in page.object_list if pk in by_id]
     return page, results
 
@@ -150,8 +238,8 @@ def product_detail(*, slug: str) -> Product | None:
     )
 
 
-def related_products(*, product: Product, limit: int = 4) -> list[Product]:
-    return list(
+def related_products(*, product: Product, limit: int = 4) -> list[ProductCard]:
+    return product_cards(
         published_products()
         .filter(category_id=product.category_id)
         .exclude(pk=product.pk)
@@ -165,7 +253,7 @@ def compare_products(*, product_ids: list[int]) -> list[Product]:
         Product.objects.filter(is_published=True, pk__in=product_ids)
         .select_related("category")
         .prefetch_related(
-            Prefetch("skus", queryset=Sku.objects.filter(is_active=True)), "specs", _card_images()
+            Prefetch("skus", queryset=Sku.objects.filter(is_active=True)), "specs", "images"
         )
     )
     by_id = {product.pk: product for product in products}

@@ -16,7 +16,7 @@ from apps.core.redirects import redirect_back
 @cache_anonymous_page("catalog")
 def home(request):
     context = {**selectors.home_sections(), "series_list": tree.series_list()}
-    return render(request, "catalog/home.html", context)
+    return render(request, "catalog/home.jinja", context)
 
 
 @cache_anonymous_page("catalog")
@@ -38,9 +38,10 @@ def product_list(request, slug=None):
         "category": category,
         "filter": products,
         "page": page,
+        "cards": selectors.product_cards(page.object_list),
         "series_list": tree.series_list(),
     }
-    return render(request, "catalog/product_list.html", context)
+    return render(request, "catalog/product_list.jinja", context)
 
 
 @cache_anonymous_page("catalog")
@@ -52,11 +53,14 @@ def product_detail(request, slug):
     chosen = next((sku for sku in skus if str(sku.pk) == request.GET.get("sku")), None)
     context = {
         "product": product,
+        "product_url": request.path,
+        "images": list(product.images.all()),
+        "specs": list(product.specs.all()),
         "skus": skus,
         "chosen_sku": chosen or next((sku for sku in skus if sku.stock > 0), None),
         "related_products": selectors.related_products(product=product),
     }
-    return render(request, "catalog/product_detail.html", context)
+    return render(request, "catalog/product_detail.jinja", context)
 
 
 @cache_anonymous_page("catalog")
@@ -71,12 +75,12 @@ def search(request):
         "page": page,
         "results_capped": results.has_more,
     }
-    return render(request, "catalog/search.html", context)
+    return render(request, "catalog/search.jinja", context)
 
 
 def compare(request):
     products = selectors.compare_products(product_ids=services.compare_ids(session=request.session))
-    return render(request, "catalog/compare.html", {"products": products})
+    return render(request, "catalog/compare.jinja", {"products": products})
 
 
 def _back(request, fallback: str):

@@ -72,7 +72,24 @@ MIDDLEWARE = [
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
+# Storefront pages are Jinja2 (`*.jinja`, apps/core/jinja2.py; chosen by measurement, see
+# benchmarks/README.md); the admin, allauth and emails are Django templates (`*.html`).
+# Jinja2 comes first: its loader answers only for `*.jinja`.
 TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "apps.core.jinja2.environment",
+            "context_processors": [
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "apps.core.context_processors.shop",
+            ],
+        },
+    },
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],

@@ -4,7 +4,7 @@ never from the Host header or a `//host` path."""
 import pytest
 from django.test import override_settings
 
-from apps.core.templatetags.seo import local_path
+from apps.core.seo import local_path
 
 pytestmark = pytest.mark.django_db
 

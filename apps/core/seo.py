@@ -6,13 +6,9 @@ path-only with exactly one leading slash, and error pages link to the home page 
 echoing a path that matched nothing.
 """
 
-from django import template
 from django.conf import settings
 from django.urls import reverse, translate_url
 from django.utils import translation
-
-register = template.Library()
-
 
 def local_path(path: str) -> str:
     """`path` with a single leading slash, so browsers can never read it as `//host/...`
@@ -20,17 +16,15 @@ def local_path(path: str) -> str:
     return "/" + path.lstrip("/\\")
 
 
-@register.simple_tag(takes_context=True)
-def language_urls(context):
+def language_urls(request, error_page: bool = False) -> list[tuple[str, str, str]]:
     """(code, name, url) of the current page in each language, for the switch and hreflang.
     On error pages: the home page in each language."""
-    if context.get("error_page"):
+    if error_page:
         result = []
         for code, name in settings.LANGUAGES:
             with translation.override(code):
                 result.append((code, name, reverse("catalog:home")))
         return result
-    request = context["request"]
     path = local_path(request.path)
     query = request.META.get("QUERY_STRING", "")
     result = []
@@ -40,7 +34,11 @@ def language_urls(context):
     return result
 
 
-@register.simple_tag
-def absolute(url):
+def absolute(url: str) -> str:
     """`url` (a path) on the shop's public origin, for canonical and hreflang links."""
     return settings.SHOP_SITE_URL.rstrip("/") + local_path(url)
+
+
+def html_lang(code: str) -> str:
+    """The BCP 47 tag for a language code: Django's `zh-hans` is `zh-Hans` in HTML."""
+    return "zh-Hans" if code == "zh-hans" else code
