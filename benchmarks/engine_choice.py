@@ -121,9 +121,7 @@ def main() -> None:
     ]
     links = [reverse(name) for name in HEADER_LINKS]
     environment = jinja2.Environment(autoescape=True, extensions=["jinja2.ext.i18n"])
-    environment.install_gettext_callables(
-        translation.gettext, translation.ngettext, newstyle=True
-    )
+    environment.install_gettext_callables(translation.gettext, translation.ngettext, newstyle=True)
     jinja_page = environment.from_string(JINJA2["page.html"])
     ways = {
         "Django templates, include per card, model objects": (

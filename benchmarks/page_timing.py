@@ -76,7 +76,8 @@ def main() -> None:
         with CaptureQueriesContext(connection) as captured:
             client.get(url)
         rounds = ", ".join(f"{value:.2f}" for value in medians[url])
-        print(f"{url}: median of rounds {statistics.median(medians[url]):.2f} ms ({rounds}), {len(captured)} queries")
+        median = statistics.median(medians[url])
+        print(f"{url}: median of rounds {median:.2f} ms ({rounds}), {len(captured)} queries")
 
 
 if __name__ == "__main__":

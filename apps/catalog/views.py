@@ -73,6 +73,7 @@ def search(request):
         "query": query[:MAX_QUERY_LENGTH],
         "query_was_cut": len(query) > MAX_QUERY_LENGTH,
         "page": page,
+        "cards": page.object_list,
         "results_capped": results.has_more,
     }
     return render(request, "catalog/search.jinja", context)

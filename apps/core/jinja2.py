@@ -30,7 +30,8 @@ def environment(**options) -> jinja2.Environment:
     loader = options.pop("loader")
     options["loader"] = JinjaFilesLoader(loader.searchpath)
     options.setdefault("extensions", []).append("jinja2.ext.i18n")
-    env = jinja2.Environment(**options)
+    options.pop("autoescape", None)
+    env = jinja2.Environment(autoescape=True, **options)
     env.install_gettext_callables(
         translation.gettext,
         translation.ngettext,

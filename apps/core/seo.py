@@ -10,6 +10,7 @@ from django.conf import settings
 from django.urls import reverse, translate_url
 from django.utils import translation
 
+
 def local_path(path: str) -> str:
     """`path` with a single leading slash, so browsers can never read it as `//host/...`
     (they treat a backslash like a slash there too)."""

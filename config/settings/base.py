@@ -104,7 +104,7 @@ TEMPLATES = [
             ],
             "builtins": ["template_partials.templatetags.partials"],
         },
-    }
+    },
 ]
 
 # --- Data -------------------------------------------------------------------------------

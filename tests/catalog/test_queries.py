@@ -45,22 +45,23 @@ PAGES = [
 # Each count includes reading the visitor's session (they have a product in compare).
 # A first visit after a catalog change (nothing cached) ...
 FIRST_VISIT_QUERIES = {
-    "home": 6,
-    "listing": 6,
-    "category": 7,
-    "detail": 7,
-    "search": 4,
+    "home": 5,
+    "listing": 5,
+    "category": 6,
+    "detail": 6,
+    "search": 3,
     "compare": 5,
 }
 # ... and the next ones: the series tree comes from the worker's memory, the listing's total
-# from the cache (before the tree was kept: home 6, listing 5, category 7).
+# from the cache (before the tree was kept: home 6, listing 5, category 7). Cards read their
+# cover picture in the products' own query (before: one more query for the pictures).
 LATER_VISIT_QUERIES = {
-    "home": 4,
-    "listing": 3,
-    "category": 4,
-    "detail": 7,
-    # Search reads its bounded, ranked ids every time (no count to cache): always 4.
-    "search": 4,
+    "home": 3,
+    "listing": 2,
+    "category": 3,
+    "detail": 6,
+    # Search reads its bounded, ranked ids every time (no count to cache): always 3.
+    "search": 3,
     "compare": 5,
 }
 

@@ -40,7 +40,7 @@ def catalog():
 
 
 def names(response) -> list[str]:
-    return [p.name for p in response.context["page"].object_list]
+    return [card.name for card in response.context["cards"]]
 
 
 def test_home_shows_series_and_new_arrivals(client, catalog):

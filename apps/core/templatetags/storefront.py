@@ -28,7 +28,11 @@ class StorefrontLayoutNode(template.Node):
             setattr(self, name, parts[name])
 
     def render(self, context):
-        filled = {f"page_{name}": mark_safe(getattr(self, name).render(context)) for name in PARTS}
+        # Django templates have escaped these parts already; Jinja2 must not escape them again.
+        filled = {
+            f"page_{name}": mark_safe(getattr(self, name).render(context))  # noqa: S308
+            for name in PARTS
+        }
         page = engines["jinja2"].get_template("includes/django_page.jinja")
         return page.render(filled, request=context.get("request"))
 
