@@ -3,7 +3,8 @@
 A page is served from the cache only to a visitor without a session (so nothing personal can
 be on it). The CSRF token is punched out before storing and a fresh one put in when serving.
 Each cached page belongs to a *scope* (for example "catalog"); any change in that scope bumps
-its version number, which is part of the key, so stale pages are never served again.
+its version number, which is stored with the page and checked on every hit, so stale pages are
+never served again.
 A page whose content changes at a known time without any write (a sale starting or ending, a
 reservation running out) says so with `valid_until(request, when)`; its cached copy then
 lives only until that moment.
@@ -16,14 +17,16 @@ import logging
 import math
 import re
 import time
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
+from django.middleware.csrf import CSRF_SECRET_LENGTH, get_token
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language_from_path
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +46,7 @@ def _safe(call, default=None):
 def version(scope: str) -> int:
     # A lost version key (evicted, or the cache emptied) starts again from the clock, never
     # from a number an older cached page may still carry.
-    return _safe(lambda: cache.get_or_set(f"pagecache:v:{scope}", time.time_ns, None), 0) or 0
+    return _safe(lambda: cache.get_or_set(_version_key(scope), time.time_ns, None), 0) or 0
 
 
 def bump_version(scope: str) -> None:
@@ -51,9 +54,9 @@ def bump_version(scope: str) -> None:
 
     def bump():
         try:
-            cache.incr(f"pagecache:v:{scope}")
+            cache.incr(_version_key(scope))
         except ValueError:
-            cache.set(f"pagecache:v:{scope}", time.time_ns(), None)
+            cache.set(_version_key(scope), time.time_ns(), None)
 
     _safe(bump)
 
@@ -85,47 +88,142 @@ def _cacheable(request) -> bool:
     return (
         request.method in ("GET", "HEAD")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and not getattr(request, "htmx", False)
+        and request.headers.get("HX-Request") != "true"
         and settings.PAGE_CACHE_SECONDS > 0
     )
 
 
+# Every scope a decorated view names, so a cache hit can read the page and its scopes'
+# versions in one round trip (views register when their module is imported).
+_SCOPES: set[str] = set()
+
+
+def _version_key(scope: str) -> str:
+    return f"pagecache:v:{scope}"
+
+
+def _page_key(request) -> str:
+    # The language comes from the path, as LocaleMiddleware decides it (the default language
+    # has no prefix). Scheme and host are part of the page (absolute links, the canonical
+    # origin a proxy passes on): a page rendered for http://localhost is not one for https://.
+    language = get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+    url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    return f"pagecache:{language}:{hashlib.blake2b(url.encode(), digest_size=16).hexdigest()}"
+
+
+@dataclass
+class _Pending:
+    """A cacheable request that missed: the versions read with the lookup, and those of the
+    page's scopes once its view says which they are."""
+
+    key: str
+    versions_seen: dict[str, int]
+    versions: dict[str, int] | None = None
+
+
+class PageCacheMiddleware:
+    """Serves cached pages before the rest of the middleware runs, and stores pages rendered
+    by `cache_anonymous_page` views with the headers the whole stack gave them.
+
+    A hit costs one cache round trip (the page and its scopes' versions together) and no
+    session, authentication, messages or database work; it replays the stored headers (CSP,
+    X-Frame-Options, Content-Language, Vary), so it answers as a rendered page would. Its
+    forms get a CSRF token made from the visitor's own CSRF cookie, and a cookie is set only
+    for a visitor who has none yet. Goes right after SecurityMiddleware and WhiteNoise.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _cacheable(request):
+            return self.get_response(request)
+        key = _page_key(request)
+        scopes = sorted(_SCOPES)
+        found = _safe(lambda: cache.get_many([key, *map(_version_key, scopes)]), {})
+        seen = {
+            scope: found[_version_key(scope)] for scope in scopes if _version_key(scope) in found
+        }
+        entry = found.get(key)
+        if entry is not None and all(
+            seen.get(scope) == number for scope, number in entry[0].items()
+        ):
+            return _replay(request, entry)
+        request._pagecache = pending = _Pending(key=key, versions_seen=seen)
+        response = self.get_response(request)
+        if pending.versions is not None and response.status_code == 200:
+            _store(request, response, pending)
+        return response
+
+
+def _replay(request, entry) -> HttpResponse:
+    _versions, status, headers, body = entry
+    response = HttpResponse(body, status=status)
+    for name, value in headers:
+        response[name] = value
+    if _HOLE in body:
+        response.content = body.replace(_HOLE, _FILLED % _csrf_token(request, response).encode())
+    response["X-Page-Cache"] = "hit"
+    return response
+
+
+def _csrf_token(request, response) -> str:
+    """A token for the page's forms from the visitor's CSRF cookie (masked afresh, as Django
+    does for every page); only a visitor without a valid cookie gets one set."""
+    secret = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
+    if len(secret) == CSRF_SECRET_LENGTH and secret.isascii() and secret.isalnum():
+        request.META["CSRF_COOKIE"] = secret
+        return get_token(request)
+    token = get_token(request)  # a new secret in request.META["CSRF_COOKIE"]
+    response.set_cookie(
+        settings.CSRF_COOKIE_NAME,
+        request.META["CSRF_COOKIE"],
+        max_age=settings.CSRF_COOKIE_AGE,
+        domain=settings.CSRF_COOKIE_DOMAIN,
+        path=settings.CSRF_COOKIE_PATH,
+        secure=settings.CSRF_COOKIE_SECURE,
+        httponly=settings.CSRF_COOKIE_HTTPONLY,
+        samesite=settings.CSRF_COOKIE_SAMESITE,
+    )
+    patch_vary_headers(response, ("Cookie",))
+    return token
+
+
+# Headers that belong to one response only, never to the stored page.
+_NOT_STORED = {"content-length", "date", "x-page-cache"}
+
+
+def _store(request, response, pending: _Pending) -> None:
+    if response.streaming or response.cookies.get(settings.SESSION_COOKIE_NAME):
+        return  # the view started a session: the page may be personal
+    lifetime = _lifetime(request)
+    if lifetime <= 0:
+        response["X-Page-Cache"] = "expired"  # changes now: not worth storing
+        return
+    headers = [(name, value) for name, value in response.items() if name.lower() not in _NOT_STORED]
+    body = _TOKEN.sub(_HOLE, response.content)
+    entry = (pending.versions, response.status_code, headers, body)
+    _safe(lambda: cache.set(pending.key, entry, lifetime))
+    response["X-Page-Cache"] = "miss"
+
+
 def cache_anonymous_page(*scopes: str):
-    """Decorator for views whose page is the same for every visitor without a session."""
+    """Decorator for views whose page is the same for every visitor without a session: the
+    page is cached by PageCacheMiddleware until one of its scopes changes."""
+    _SCOPES.update(scopes)
 
     def decorator(view):
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
-            if not _cacheable(request):
-                return view(request, *args, **kwargs)
-            versions = ".".join(str(version(scope)) for scope in scopes)
-            # Scheme and host are part of the page (absolute links, the canonical origin a
-            # proxy passes on): a page rendered for http://localhost is not one for https://.
-            url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-            page = hashlib.blake2b(url.encode(), digest_size=16).hexdigest()
-            key = f"pagecache:{get_language()}:{versions}:{page}"
-            cached = _safe(lambda: cache.get(key))
-            if cached is not None:
-                status, content_type, body = cached
-                if _HOLE in body:
-                    body = body.replace(_HOLE, _FILLED % get_token(request).encode())
-                response = HttpResponse(body, status=status, content_type=content_type)
-                response["X-Page-Cache"] = "hit"
-                return response
+            pending = getattr(request, "_pagecache", None)
+            if pending is not None:
+                # Read before rendering: a change during rendering then bumps past them.
+                pending.versions = {
+                    scope: pending.versions_seen.get(scope) or version(scope) for scope in scopes
+                }
             response = view(request, *args, **kwargs)
-            if response.status_code == 200 and not response.cookies.get(
-                settings.SESSION_COOKIE_NAME
-            ):
-                if hasattr(response, "render"):
-                    response.render()  # a template may call valid_until while rendering
-                lifetime = _lifetime(request)
-                if lifetime > 0:
-                    body = _TOKEN.sub(_HOLE, response.content)
-                    entry = (response.status_code, response["Content-Type"], body)
-                    _safe(lambda: cache.set(key, entry, lifetime))
-                    response["X-Page-Cache"] = "miss"
-                else:
-                    response["X-Page-Cache"] = "expired"  # changes now: not worth storing
+            if pending is not None and hasattr(response, "render"):
+                response.render()  # a template may call valid_until while rendering
             return response
 
         return wrapper

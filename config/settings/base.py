@@ -52,6 +52,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Cached anonymous pages are answered here, before sessions, auth and the database.
+    "apps.core.pagecache.PageCacheMiddleware",
     # A database outage raised while handling a request becomes a 503 page, not a 500.
     "apps.core.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

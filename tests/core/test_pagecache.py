@@ -1,17 +1,20 @@
 """The anonymous page cache: only for visitors without a session, keyed on scheme, host,
 path and language, and kept no longer than the page's content stays the same."""
 
+import re
 import time
 from datetime import timedelta
 
 import pytest
 from django.conf import settings
 from django.http import HttpResponse
-from django.test import RequestFactory, override_settings
+from django.middleware.csrf import _unmask_cipher_token
+from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
 from apps.core import pagecache
+from tests.catalog.factories import ProductFactory, ProductImageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +49,9 @@ class CountingView:
     def __init__(self, *, changes_at=None):
         self.renders = 0
         self.changes_at = changes_at
-        self.view = pagecache.cache_anonymous_page("pagecache-test")(self._render)
+        self.view = pagecache.PageCacheMiddleware(
+            pagecache.cache_anonymous_page("pagecache-test")(self._render)
+        )
 
     def _render(self, request):
         self.renders += 1
@@ -135,3 +140,59 @@ def test_earliest_change_decides_the_lifetime():
 @override_settings(PAGE_CACHE_SECONDS=60)
 def test_lifetime_is_the_page_cache_setting_without_a_change_time():
     assert pagecache._lifetime(RequestFactory().get("/")) == 60
+
+
+# --- Hits answered before the rest of the middleware ---------------------------------------
+
+
+def test_hit_carries_the_headers_of_a_rendered_page(client):
+    home = reverse("catalog:home")
+    rendered = client.get(home)
+
+    hit = client.get(home)
+
+    assert hit["X-Page-Cache"] == "hit"
+    for header in ("Content-Security-Policy", "X-Frame-Options", "Content-Language", "Vary"):
+        assert hit[header] == rendered[header]
+    assert hit.content == rendered.content
+
+
+def test_hit_reads_nothing_from_the_database(client, django_assert_num_queries):
+    home = reverse("catalog:home")
+    client.get(home)
+
+    with django_assert_num_queries(0):
+        hit = client.get(home)
+
+    assert hit["X-Page-Cache"] == "hit"
+
+
+def test_hit_with_a_form_reuses_the_visitors_csrf_cookie(client):
+    product = ProductFactory()
+    ProductImageFactory(product=product)
+    first = client.get(product.get_absolute_url())
+    secret = first.cookies[settings.CSRF_COOKIE_NAME].value
+
+    hit = client.get(product.get_absolute_url())
+
+    assert hit["X-Page-Cache"] == "hit"
+    assert settings.CSRF_COOKIE_NAME not in hit.cookies  # nothing new to store
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', hit.content).group(1)
+    assert _unmask_cipher_token(token.decode()) == secret
+
+
+def test_hit_gives_a_new_visitor_a_csrf_cookie_that_its_forms_accept(client):
+    product = ProductFactory()
+    client.get(product.get_absolute_url())  # stored by someone else's visit
+    newcomer = Client(enforce_csrf_checks=True)
+
+    hit = newcomer.get(product.get_absolute_url())
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', hit.content).group(1)
+    added = newcomer.post(
+        reverse("catalog:compare_add"),
+        {"product": product.pk, "csrfmiddlewaretoken": token.decode()},
+    )
+
+    assert hit["X-Page-Cache"] == "hit"
+    assert settings.CSRF_COOKIE_NAME in hit.cookies
+    assert added.status_code == 302
