@@ -18,7 +18,7 @@ def cart_detail(request, partial: bool = False):
     cart = services.cart_for_request(request)
     pricing = selectors.cart_pricing(cart=cart, buyer=request.user)
     services.cart_remember_count(request, cart, count=sum(line.quantity for line in pricing.lines))
-    template = "cart/cart.html#cart-body" if partial else "cart/cart.html"
+    template = "cart/partials/cart_body.jinja" if partial else "cart/cart.jinja"
     return render(request, template, {"pricing": pricing})
 
 

@@ -76,7 +76,7 @@ def checkout(request):
             return redirect("orders:review")
     else:
         form = CheckoutForm(initial=_initial_checkout(request, addresses), **options)
-    return render(request, "orders/checkout.html", {"form": form, "pricing": pricing})
+    return render(request, "orders/checkout.jinja", {"form": form, "pricing": pricing})
 
 
 def _details_from_session(request) -> services.CheckoutDetails | None:
@@ -111,7 +111,7 @@ def review(request):
         "form": form,
         "payment_label": PaymentMethod(details.payment_method).label,
     }
-    return render(request, "orders/review.html", context)
+    return render(request, "orders/review.jinja", context)
 
 
 @require_POST
@@ -164,7 +164,7 @@ def order_detail(request, number):
     after_sales = aftersales_selectors.order_after_sales(order=order)
     return render(
         request,
-        "orders/detail.html",
+        "orders/detail.jinja",
         {"order": order, "full": True, "after_sales": after_sales},
     )
 
@@ -174,7 +174,7 @@ def my_orders(request):
     page = Paginator(selectors.orders_for_member(member=request.user), 10).get_page(
         request.GET.get("page")
     )
-    return render(request, "orders/my_orders.html", {"page": page})
+    return render(request, "orders/my_orders.jinja", {"page": page})
 
 
 def lookup(request):
@@ -202,7 +202,7 @@ def lookup(request):
         after_sales = aftersales_selectors.order_after_sales(order=order)
         return render(
             request,
-            "orders/detail.html",
+            "orders/detail.jinja",
             {"order": order, "full": False, "after_sales": after_sales},
         )
-    return render(request, "orders/lookup.html", {"form": form}, status=status)
+    return render(request, "orders/lookup.jinja", {"form": form}, status=status)

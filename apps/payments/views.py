@@ -51,7 +51,7 @@ def pay(request, number):
             from apps.payments.gateways import render_qr_svg
 
             context["qr_svg"] = render_qr_svg(start.qr_code_text)
-    return render(request, "payments/pay.html", context)
+    return render(request, "payments/pay.jinja", context)
 
 
 @require_POST
@@ -95,7 +95,7 @@ def simulator(request, number):
                 else _("Payment not made."),
             )
         return redirect(order.get_absolute_url())
-    return render(request, "payments/simulator.html", {"order": order})
+    return render(request, "payments/simulator.jinja", {"order": order})
 
 
 @csrf_exempt

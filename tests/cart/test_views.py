@@ -117,3 +117,19 @@ def test_guest_viewing_an_empty_cart_gets_no_session_and_keeps_cached_pages(clie
     assert settings.SESSION_COOKIE_NAME not in cart_page.cookies
     assert Session.objects.count() == 0
     assert second_home["X-Page-Cache"] == "hit"
+
+
+def test_an_htmx_quantity_change_answers_with_the_cart_body_alone(client):
+    sku = SkuFactory(price=Decimal("199.00"), stock=5)
+    guest_cart(client, (sku, 1))
+
+    response = client.post(
+        reverse("cart:update"), {"sku": sku.pk, "quantity": 3}, headers={"HX-Request": "true"}
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith('<div id="cart-body">')
+    assert "<html" not in html and "<h1>" not in html
+    assert 'name="csrfmiddlewaretoken"' in html
+    assert response.context["pricing"].total == Decimal("597.00")
