@@ -21,6 +21,7 @@ from django.template import defaultfilters
 from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone, translation
+from django.utils.timezone import template_localtime
 
 from apps.core import seo
 from apps.core.money import format_cny
@@ -50,7 +51,7 @@ def environment(**options) -> jinja2.Environment:
     )
     env.filters.update(
         cny=cny,
-        date=defaultfilters.date,
+        date=date,
         intcomma=intcomma,
         linebreaks=defaultfilters.linebreaks_filter,
         linebreaksbr=defaultfilters.linebreaksbr,
@@ -100,6 +101,11 @@ def url_with(request, **changes) -> str:
             query[key] = value
     encoded = query.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+def date(value, format_string=None) -> str:
+    """Django's `date` filter, in the shop's time zone as Django templates show times."""
+    return defaultfilters.date(template_localtime(value), format_string)
 
 
 def cny(amount) -> str:
