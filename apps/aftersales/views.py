@@ -55,7 +55,7 @@ def return_request_new(request, number):
     # A refused request (a bad photo, say) shows the form again with a 400, not a 200.
     status = 400 if request.method == "POST" else 200
     return render(
-        request, "aftersales/return_form.html", {"order": order, "form": form}, status=status
+        request, "aftersales/return_form.jinja", {"order": order, "form": form}, status=status
     )
 
 
@@ -69,7 +69,7 @@ def _viewable_return(request, number, return_number):
 
 def return_request_detail(request, number, return_number):
     return_request = _viewable_return(request, number, return_number)
-    return render(request, "aftersales/return_detail.html", {"return_request": return_request})
+    return render(request, "aftersales/return_detail.jinja", {"return_request": return_request})
 
 
 @require_POST

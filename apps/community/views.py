@@ -22,7 +22,7 @@ def _thank(request, page):
 
 @cache_anonymous_page(services.HELP_PAGE_CACHE_SCOPE)
 def help_index(request):
-    return render(request, "community/help_index.html", {"sections": selectors.help_sections()})
+    return render(request, "community/help_index.jinja", {"sections": selectors.help_sections()})
 
 
 # Only GET and HEAD are ever served from or stored in the page cache; feedback posts reach the
@@ -64,4 +64,4 @@ def help_page(request, slug):
         else:
             return _thank(request, page)
     context = {"page": page, "pages": selectors.help_pages(), "form": form}
-    return render(request, "community/help_page.html", context, status=status)
+    return render(request, "community/help_page.jinja", context, status=status)

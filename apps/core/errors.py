@@ -18,11 +18,11 @@ RETRY_AFTER_SECONDS = 30
 
 
 def permission_denied(request, exception=None):
-    return render(request, "403.html", {"error_page": True}, status=403)
+    return render(request, "403.jinja", {"error_page": True}, status=403)
 
 
 def page_not_found(request, exception=None):
-    return render(request, "404.html", {"error_page": True}, status=404)
+    return render(request, "404.jinja", {"error_page": True}, status=404)
 
 
 def server_error(request):

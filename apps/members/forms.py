@@ -44,7 +44,8 @@ class RegionFieldsForm(forms.Form):
     fills the lists as the shopper chooses and hides that button.
 
     Mix it into another form (``class CheckoutForm(RegionFieldsForm, forms.Form)``) and
-    render templates/members/partials/region_fields.html inside that form. Set
+    render it inside that form with the region_fields() macro of
+    templates/members/partials/region_fields.jinja. Set
     ``regions_required = False`` on forms where the address is optional."""
 
     regions_required = True

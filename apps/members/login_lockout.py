@@ -100,4 +100,4 @@ def lockout_response(
             {**admin.site.each_context(request), "minutes": minutes},
             status=status,
         )
-    return render(request, "members/login_locked_out.html", {"minutes": minutes}, status=status)
+    return render(request, "members/login_locked_out.jinja", {"minutes": minutes}, status=status)

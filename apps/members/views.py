@@ -14,7 +14,7 @@ from apps.orders.selectors import orders_for_member
 @login_required
 def dashboard(request):
     recent_orders = list(orders_for_member(member=request.user).order_by("-created_at", "-id")[:3])
-    return render(request, "members/dashboard.html", {"recent_orders": recent_orders})
+    return render(request, "members/dashboard.jinja", {"recent_orders": recent_orders})
 
 
 @login_required
@@ -39,13 +39,13 @@ def profile(request):
                 "phone": member.phone,
             }
         )
-    return render(request, "members/profile.html", {"form": form})
+    return render(request, "members/profile.jinja", {"form": form})
 
 
 @login_required
 def address_list(request):
     addresses = selectors.addresses_for_member(member=request.user)
-    return render(request, "members/address_list.html", {"addresses": addresses})
+    return render(request, "members/address_list.jinja", {"addresses": addresses})
 
 
 def _own_address(request, address_id: int):
@@ -76,7 +76,7 @@ def _address_form_page(request, *, address=None):
         form = AddressForm(initial=AddressForm.initial_for(address))
     else:
         form = AddressForm()
-    return render(request, "members/address_form.html", {"form": form, "address": address})
+    return render(request, "members/address_form.jinja", {"form": form, "address": address})
 
 
 @login_required
@@ -99,7 +99,7 @@ def address_delete(request, address_id: int):
         services.address_delete(address=address)
         messages.success(request, _("The address is deleted."))
         return redirect("members:address_list")
-    return render(request, "members/address_confirm_delete.html", {"address": address})
+    return render(request, "members/address_confirm_delete.jinja", {"address": address})
 
 
 @login_required
