@@ -59,6 +59,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--member", action="store_true")
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--sort", default="cumulative", help="cProfile order: cumulative, tottime")
     options = parser.parse_args()
     client = _client(options.member)
     for url in options.urls:
@@ -66,7 +67,7 @@ def main() -> None:
     if options.profile:
         profiler = cProfile.Profile()
         profiler.runcall(_time, client, options.urls[0], options.requests)
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+        pstats.Stats(profiler).sort_stats(options.sort).print_stats(45)
         return
     medians: dict[str, list[float]] = {url: [] for url in options.urls}
     for _ in range(options.rounds):

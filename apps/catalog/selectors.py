@@ -26,6 +26,7 @@ from django.dispatch import receiver
 from django.urls import get_script_prefix, reverse
 from django.utils import translation
 
+from apps.catalog import tree
 from apps.catalog.models import Category, Product, ProductImage, Sku
 from apps.catalog.search import query_words
 
@@ -138,10 +139,7 @@ def product_list(*, category: Category | None = None) -> QuerySet[Product]:
     if category is not None:
         # A list of ids, not a join on the parent: the count then reads the category index
         # instead of every published product.
-        ids = [category.pk]
-        if category.parent_id is None:
-            ids += list(Category.objects.filter(parent=category).values_list("pk", flat=True))
-        products = products.filter(category_id__in=ids)
+        products = products.filter(category_id__in=[category.pk, *tree.subcategory_ids(category)])
     return products.order_by(*SORTS["popular"])
 
 
@@ -229,13 +227,16 @@ def search_page(*, query: str, page_number, per_page: int) -> tuple[Page, Search
 
 
 def product_detail(*, slug: str) -> Product | None:
+    """A published product with its SKUs on sale, pictures and specifications. Its category
+    and series come from the kept tree (`tree.category_by_id(product.category_id)`)."""
     active_skus = Sku.objects.filter(is_active=True)
-    return (
+    found = list(
         Product.objects.filter(is_published=True, slug=slug)
-        .select_related("series", "category", "category__parent")
-        .prefetch_related(Prefetch("skus", queryset=active_skus), "images", "specs")
-        .first()
+        .defer("search_text")
+        .order_by()
+        .prefetch_related(Prefetch("skus", queryset=active_skus), "images", "specs")[:1]
     )
+    return found[0] if found else None
 
 
 def related_products(*, product: Product, limit: int = 4) -> list[ProductCard]:

@@ -22,6 +22,7 @@ from apps.core import pagecache
 class CatalogTree:
     series: list[Series]  # in display order, each with `top_categories`
     categories_by_slug: dict[str, Category]  # every category, with its series and parent
+    categories_by_id: dict[int, Category]
 
 
 # language -> (catalog version, tree)
@@ -42,8 +43,14 @@ def _read_tree() -> CatalogTree:
     categories_by_slug = {}
     for series in series_list:
         series.top_categories = [c for c in series.tree_categories if c.parent_id is None]
-        categories_by_slug.update((c.slug, c) for c in series.tree_categories)
-    return CatalogTree(series=series_list, categories_by_slug=categories_by_slug)
+        for category in series.tree_categories:
+            category.series = series  # the kept series, not another query
+            categories_by_slug[category.slug] = category
+    return CatalogTree(
+        series=series_list,
+        categories_by_slug=categories_by_slug,
+        categories_by_id={category.pk: category for category in categories_by_slug.values()},
+    )
 
 
 def catalog_tree() -> CatalogTree:
@@ -66,3 +73,19 @@ def series_list() -> list[Series]:
 
 def category_by_slug(slug: str) -> Category | None:
     return catalog_tree().categories_by_slug.get(slug)
+
+
+def category_by_id(pk: int) -> Category | None:
+    """A category with its series and parent, e.g. for a product page's breadcrumbs."""
+    return catalog_tree().categories_by_id.get(pk)
+
+
+def subcategory_ids(category: Category) -> list[int]:
+    """The ids of a top-level category's sub-categories (none for a sub-category)."""
+    if category.parent_id is not None:
+        return []
+    return [
+        pk
+        for pk, other in catalog_tree().categories_by_id.items()
+        if other.parent_id == category.pk
+    ]

@@ -53,6 +53,7 @@ def product_detail(request, slug):
     chosen = next((sku for sku in skus if str(sku.pk) == request.GET.get("sku")), None)
     context = {
         "product": product,
+        "category": tree.category_by_id(product.category_id),
         "product_url": request.path,
         "images": list(product.images.all()),
         "specs": list(product.specs.all()),

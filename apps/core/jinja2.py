@@ -22,6 +22,7 @@ from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone, translation
 from django.utils.timezone import template_localtime
+from markupsafe import Markup
 
 from apps.core import seo
 from apps.core.money import format_cny
@@ -30,19 +31,16 @@ from apps.core.money import format_cny
 def environment(**options) -> jinja2.Environment:
     loader = options.pop("loader")
     options["loader"] = JinjaFilesLoader(loader.searchpath)
-    options.setdefault("extensions", []).append("jinja2.ext.i18n")
     options.pop("autoescape", None)
     env = jinja2.Environment(autoescape=True, **options)
-    env.install_gettext_callables(
-        translation.gettext,
-        translation.ngettext,
-        newstyle=True,
-        pgettext=translation.pgettext,
-        npgettext=translation.npgettext,
-    )
     env.globals.update(
+        _=gettext,
+        gettext=gettext,
+        ngettext=ngettext,
+        pgettext=pgettext,
+        npgettext=npgettext,
         url=url,
-        static=static,
+        static=static_url,
         url_with=url_with,
         language_urls=seo.language_urls,
         absolute=seo.absolute,
@@ -60,6 +58,40 @@ def environment(**options) -> jinja2.Environment:
         default_if_none=defaultfilters.default_if_none,
     )
     return env
+
+
+# Messages work like jinja2.ext.i18n's "newstyle" gettext: placeholders are keyword arguments
+# (`_("Page %(number)s of %(total)s", number=1, total=5)`); the values are escaped, the
+# translation is the shop's own catalog text and may hold markup (a mailto link), as with
+# Django's `{% blocktranslate %}`. Plain functions rather than the extension's: its functions
+# take the template context, and Jinja2 copies the context for each such call inside a block
+# or loop (a listing made 57 copies).
+# Messages are extracted by jinja2.ext.i18n's rules (apps/core/management/commands/
+# makemessages.py), so write these calls, not `{% trans %}` blocks.
+
+
+def gettext(message: str, **variables) -> Markup:
+    return Markup(translation.gettext(message)) % variables  # noqa: S704
+
+
+def ngettext(singular: str, plural: str, number: int, **variables) -> Markup:
+    variables.setdefault("num", number)
+    return Markup(translation.ngettext(singular, plural, number)) % variables  # noqa: S704
+
+
+def pgettext(context: str, message: str, **variables) -> Markup:
+    return Markup(translation.pgettext(context, message)) % variables  # noqa: S704
+
+
+def npgettext(context: str, singular: str, plural: str, number: int, **variables) -> Markup:
+    variables.setdefault("num", number)
+    return Markup(translation.npgettext(context, singular, plural, number)) % variables  # noqa: S704
+
+
+@lru_cache(maxsize=1024)
+def static_url(path: str) -> str:
+    """static(); the manifest's answer for a path cannot change while the process runs."""
+    return static(path)
 
 
 class JinjaFilesLoader(jinja2.FileSystemLoader):
@@ -88,6 +120,7 @@ def _fixed_url(name: str, language: str | None, script_prefix: str) -> str:
 @receiver(setting_changed)
 def _forget_urls(**kwargs) -> None:
     _fixed_url.cache_clear()
+    static_url.cache_clear()
 
 
 def url_with(request, **changes) -> str:

@@ -47,8 +47,8 @@ PAGES = [
 FIRST_VISIT_QUERIES = {
     "home": 5,
     "listing": 5,
-    "category": 6,
-    "detail": 6,
+    "category": 5,
+    "detail": 8,  # the product's breadcrumbs read the series tree: 2 queries, kept after
     "search": 3,
     "compare": 5,
 }
@@ -58,7 +58,7 @@ FIRST_VISIT_QUERIES = {
 LATER_VISIT_QUERIES = {
     "home": 3,
     "listing": 2,
-    "category": 3,
+    "category": 2,  # its sub-categories come from the kept tree too
     "detail": 6,
     # Search reads its bounded, ranked ids every time (no count to cache): always 3.
     "search": 3,
