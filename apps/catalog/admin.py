@@ -453,3 +453,9 @@ class ProductImageAdmin(TranslationAdmin):
         product = obj.product
         super().delete_model(request, obj)
         services.product_refresh_summary(product=product)
+
+    def delete_queryset(self, request, queryset):
+        products = list(Product.objects.filter(images__in=queryset).distinct())
+        super().delete_queryset(request, queryset)
+        for product in products:
+            services.product_refresh_summary(product=product)

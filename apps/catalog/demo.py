@@ -212,6 +212,14 @@ def load_catalog(*, with_images: bool = True) -> int:
     return count
 
 
+def _bulk_cover(sample_images: list[ProductImage], serial: int) -> str:
+    """The cover path of a bulk product, which shares the picture `serial` picks below."""
+    if not sample_images:
+        return ""
+    source = sample_images[serial % len(sample_images)]
+    return source.card_thumbnail or source.image.name
+
+
 def load_bulk_products(*, total: int, batch_size: int = 2000) -> int:
     """Top the catalog up to `total` products quickly with bulk inserts (for benchmarks).
     Bulk products share the demo pictures and reuse precomputed search words."""
@@ -253,6 +261,7 @@ def load_bulk_products(*, total: int, batch_size: int = 2000) -> int:
                     max_price=price + 20,
                     total_stock=number % 90,
                     search_text=f"{documents[key]} bulk {number}",
+                    cover_image=_bulk_cover(sample_images, number),
                     **fields,
                 )
             )

@@ -101,6 +101,9 @@ class Product(SeoFields, TimeStampedModel):
     min_price = models.DecimalField(_("lowest price"), max_digits=12, decimal_places=2, default=0)
     max_price = models.DecimalField(_("highest price"), max_digits=12, decimal_places=2, default=0)
     total_stock = models.PositiveIntegerField(_("stock of all SKUs"), default=0)
+    # The first picture's card thumbnail (or the picture itself), kept by
+    # catalog.services.product_refresh_cover so product cards need no second query.
+    cover_image = models.CharField(max_length=255, blank=True, editable=False)
     # Jieba-segmented, lower-cased words of names, keywords, descriptions and SKU codes.
     search_text = models.TextField(_("search words"), blank=True, editable=False)
 
@@ -109,6 +112,7 @@ class Product(SeoFields, TimeStampedModel):
     history = HistoricalRecords(
         excluded_fields=[
             "search_text",
+            "cover_image",
             "popularity",
             "sales_count",
             *translated("name", "subtitle", "description", "keywords"),

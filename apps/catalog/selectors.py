@@ -11,23 +11,19 @@ from django.core.signals import setting_changed
 from django.db import connection
 from django.db.models import (
     Case,
-    CharField,
     F,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, NullIf
 from django.dispatch import receiver
 from django.urls import get_script_prefix, reverse
 from django.utils import translation
 
 from apps.catalog import tree
-from apps.catalog.models import Category, Product, ProductImage, Sku
+from apps.catalog.models import Category, Product, Sku
 from apps.catalog.search import query_words
 
 SORTS = {
@@ -58,7 +54,7 @@ CARD_COLUMNS = (
     "id",
     "name",
     "slug",
-    "cover_path",
+    "cover_image",
     "is_hero",
     "min_price",
     "max_price",
@@ -66,22 +62,10 @@ CARD_COLUMNS = (
 )
 
 
-def _cover_path() -> Subquery:
-    """The first picture's card thumbnail (or the picture itself, if it has none yet)."""
-    return Subquery(
-        ProductImage.objects.filter(product=OuterRef("pk"))
-        .order_by("sort_order", "id")
-        .annotate(
-            path=Coalesce(NullIf("card_thumbnail", Value("")), "image", output_field=CharField())
-        )
-        .values("path")[:1]
-    )
-
-
 def published_products() -> QuerySet[Product]:
-    """Published products, each with its cover picture's path: filter and order it, take a
-    page, then `product_cards()` reads the few columns cards show."""
-    return Product.objects.filter(is_published=True).annotate(cover_path=_cover_path())
+    """Published products: filter and order them, take a page, then `product_cards()` reads
+    the few columns cards show."""
+    return Product.objects.filter(is_published=True)
 
 
 def product_cards(products: QuerySet[Product]) -> list[ProductCard]:
@@ -93,7 +77,7 @@ def product_cards(products: QuerySet[Product]) -> list[ProductCard]:
             id=row["id"],
             name=row["name"],
             url=product_url(row["slug"]),
-            image_url=media_url(row["cover_path"]) if row["cover_path"] else "",
+            image_url=media_url(row["cover_image"]) if row["cover_image"] else "",
             is_hero=row["is_hero"],
             min_price=row["min_price"],
             price_varies=row["max_price"] > row["min_price"],

@@ -69,10 +69,23 @@ def product_refresh_summary(*, product: Product) -> Product:
         total_stock=product.total_stock,
         search_text=product.search_text,
     )
+    product_refresh_cover(product=product)
     # After commit: bumped earlier, a shopper could render the page from the old rows and
     # cache it under the new version, where it would stay until the next change.
     transaction.on_commit(lambda: pagecache.bump_version("catalog"))
     return product
+
+
+def product_refresh_cover(*, product: Product) -> str:
+    """Keep the path product cards show: the first picture's card thumbnail, or the picture
+    itself until its thumbnail exists; empty without pictures."""
+    first = product.images.order_by("sort_order", "id").first()
+    cover = (first.card_thumbnail or first.image.name) if first else ""
+    if cover != product.cover_image:
+        Product.objects.filter(pk=product.pk).update(cover_image=cover)
+        product.cover_image = cover
+        transaction.on_commit(lambda: pagecache.bump_version("catalog"))
+    return cover
 
 
 def catalog_tree_changed() -> None:
@@ -122,6 +135,7 @@ def product_image_make_thumbnails(*, product_image: ProductImage) -> ProductImag
         card_thumbnail=card, small_thumbnail=small
     )
     product_image.card_thumbnail, product_image.small_thumbnail = card, small
+    product_refresh_cover(product=product_image.product)
     pagecache.bump_version("catalog")
     return product_image
 

@@ -86,7 +86,14 @@ class ProductSpecFactory(DjangoModelFactory):
 class ProductImageFactory(DjangoModelFactory):
     class Meta:
         model = ProductImage
+        skip_postgeneration_save = True  # the hook below writes what it changes itself
 
     product = factory.SubFactory(ProductFactory)
     image = factory.django.ImageField(width=200, height=200, color="red", format="JPEG")
     alt_zh_hans = "商品图片"
+
+    @factory.post_generation
+    def cover(obj, create, extracted, **kwargs):
+        """Product cards show the first picture, as after an upload in the admin."""
+        if create:
+            services.product_refresh_cover(product=obj.product)

@@ -5,7 +5,7 @@ import pytest
 from PIL import Image
 
 from apps.catalog import services
-from apps.catalog.models import Product, Sku
+from apps.catalog.models import Product, ProductImage, Sku
 from apps.catalog.search import query_words, words
 from apps.core import pagecache
 from tests.catalog.factories import ProductFactory, SkuFactory
@@ -119,6 +119,26 @@ def test_uploaded_image_is_reencoded_with_random_name_and_thumbnails():
         assert stored.format == "JPEG"
     assert image.card_url.endswith("-card.jpg")
     assert image.small_url.endswith("-small.jpg")
+
+
+def test_card_picture_is_the_first_picture_and_follows_reordering_and_removal():
+    product = ProductFactory()
+    front = services.product_image_create(product=product, data=jpeg_bytes(), sort_order=0)
+    back = services.product_image_create(product=product, data=jpeg_bytes(), sort_order=1)
+    shown_first = Product.objects.get(pk=product.pk).cover_image
+
+    back.sort_order = 0
+    front.sort_order = 1
+    ProductImage.objects.bulk_update([front, back], ["sort_order"])
+    services.product_refresh_summary(product=product)  # as the admin does after saving
+    shown_after_reordering = Product.objects.get(pk=product.pk).cover_image
+    back.delete()
+    front.delete()
+    services.product_refresh_summary(product=product)
+
+    assert shown_first == front.card_thumbnail
+    assert shown_after_reordering == back.card_thumbnail
+    assert Product.objects.get(pk=product.pk).cover_image == ""
 
 
 def test_a_file_that_is_not_an_image_is_refused():
