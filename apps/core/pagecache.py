@@ -17,6 +17,7 @@ import logging
 import math
 import re
 import time
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -43,14 +44,31 @@ def _safe(call, default=None):
         return default
 
 
+# The versions read during the current request (PageCacheMiddleware sets a fresh dict for each
+# one): the page cache, the kept catalog tree and the listing's cached total all ask for the
+# catalog's version, and one cache round trip answers them all. None outside requests.
+_request_versions: ContextVar[dict[str, int] | None] = ContextVar(
+    "pagecache_versions", default=None
+)
+
+
 def version(scope: str) -> int:
+    known = _request_versions.get()
+    if known is not None and scope in known:
+        return known[scope]
     # A lost version key (evicted, or the cache emptied) starts again from the clock, never
     # from a number an older cached page may still carry.
-    return _safe(lambda: cache.get_or_set(_version_key(scope), time.time_ns, None), 0) or 0
+    number = _safe(lambda: cache.get_or_set(_version_key(scope), time.time_ns, None), 0) or 0
+    if known is not None and number:
+        known[scope] = number
+    return number
 
 
 def bump_version(scope: str) -> None:
     """Forget every cached page of a scope (called by the services that change it)."""
+    known = _request_versions.get()
+    if known is not None:
+        known.pop(scope, None)
 
     def bump():
         try:
@@ -136,6 +154,13 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        versions = _request_versions.set({})
+        try:
+            return self._respond(request)
+        finally:
+            _request_versions.reset(versions)
+
+    def _respond(self, request):
         if not _cacheable(request):
             return self.get_response(request)
         key = _page_key(request)
@@ -144,6 +169,7 @@ class PageCacheMiddleware:
         seen = {
             scope: found[_version_key(scope)] for scope in scopes if _version_key(scope) in found
         }
+        _request_versions.get().update(seen)
         entry = found.get(key)
         if entry is not None and all(
             seen.get(scope) == number for scope, number in entry[0].items()
