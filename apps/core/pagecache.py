@@ -171,10 +171,13 @@ class PageCacheMiddleware:
         }
         _request_versions.get().update(seen)
         entry = found.get(key)
-        if entry is not None and all(
-            seen.get(scope) == number for scope, number in entry[0].items()
-        ):
-            return _replay(request, entry)
+        if entry is not None:
+            # A scope this process has not met yet (its views are imported with the URLconf,
+            # on the first request): one more read.
+            for scope in entry[0].keys() - seen.keys():
+                seen[scope] = version(scope)
+            if all(seen[scope] == number for scope, number in entry[0].items()):
+                return _replay(request, entry)
         request._pagecache = pending = _Pending(key=key, versions_seen=seen)
         response = self.get_response(request)
         if pending.versions is not None and response.status_code == 200:

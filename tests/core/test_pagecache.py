@@ -196,3 +196,14 @@ def test_hit_gives_a_new_visitor_a_csrf_cookie_that_its_forms_accept(client):
     assert hit["X-Page-Cache"] == "hit"
     assert settings.CSRF_COOKIE_NAME in hit.cookies
     assert added.status_code == 302
+
+
+def test_fresh_worker_serves_pages_stored_by_another(monkeypatch):
+    """A new process knows no scopes until its views are imported; a stored page still hits."""
+    page = CountingView()
+    page.get()
+    monkeypatch.setattr(pagecache, "_SCOPES", set())
+
+    second = page.get()
+
+    assert (second["X-Page-Cache"], page.renders) == ("hit", 1)
