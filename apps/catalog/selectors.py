@@ -23,8 +23,9 @@ from django.urls import get_script_prefix, reverse
 from django.utils import translation
 
 from apps.catalog import tree
-from apps.catalog.models import Category, Product, Sku
+from apps.catalog.models import Category, Product, ProductImage, ProductSpec, Sku
 from apps.catalog.search import query_words
+from apps.core.kept import KeptPerVersion
 
 SORTS = {
     "popular": ("-popularity", "-id"),
@@ -221,6 +222,42 @@ def product_detail(*, slug: str) -> Product | None:
         .prefetch_related(Prefetch("skus", queryset=active_skus), "images", "specs")[:1]
     )
     return found[0] if found else None
+
+
+@dataclass(frozen=True)
+class ProductPage:
+    """Everything a product page shows that is the same for every shopper."""
+
+    product: Product
+    category: Category | None
+    skus: list[Sku]
+    images: list[ProductImage]
+    specs: list[ProductSpec]
+    related: list[ProductCard]
+
+
+# The most visited product pages of each worker, kept until the catalog changes (a price,
+# a stock count, a text: every catalog write bumps its version).
+_product_pages: KeptPerVersion[ProductPage | None] = KeptPerVersion("catalog", size=500)
+
+
+def product_page(*, slug: str) -> ProductPage | None:
+    """A published product's page data; None when there is no such published product."""
+    return _product_pages.get(slug, lambda: _read_product_page(slug))
+
+
+def _read_product_page(slug: str) -> ProductPage | None:
+    product = product_detail(slug=slug)
+    if product is None:
+        return None
+    return ProductPage(
+        product=product,
+        category=tree.category_by_id(product.category_id),
+        skus=list(product.skus.all()),
+        images=list(product.images.all()),
+        specs=list(product.specs.all()),
+        related=related_products(product=product),
+    )
 
 
 def related_products(*, product: Product, limit: int = 4) -> list[ProductCard]:

@@ -46,20 +46,19 @@ def product_list(request, slug=None):
 
 @cache_anonymous_page("catalog")
 def product_detail(request, slug):
-    product = selectors.product_detail(slug=slug)
-    if product is None:
+    page = selectors.product_page(slug=slug)
+    if page is None:
         raise Http404(_("No such product."))
-    skus = list(product.skus.all())
-    chosen = next((sku for sku in skus if str(sku.pk) == request.GET.get("sku")), None)
+    chosen = next((sku for sku in page.skus if str(sku.pk) == request.GET.get("sku")), None)
     context = {
-        "product": product,
-        "category": tree.category_by_id(product.category_id),
+        "product": page.product,
+        "category": page.category,
         "product_url": request.path,
-        "images": list(product.images.all()),
-        "specs": list(product.specs.all()),
-        "skus": skus,
-        "chosen_sku": chosen or next((sku for sku in skus if sku.stock > 0), None),
-        "related_products": selectors.related_products(product=product),
+        "images": page.images,
+        "specs": page.specs,
+        "skus": page.skus,
+        "chosen_sku": chosen or next((sku for sku in page.skus if sku.stock > 0), None),
+        "related_products": page.related,
     }
     return render(request, "catalog/product_detail.jinja", context)
 

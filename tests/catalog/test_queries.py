@@ -59,7 +59,7 @@ LATER_VISIT_QUERIES = {
     "home": 3,
     "listing": 2,
     "category": 2,  # its sub-categories come from the kept tree too
-    "detail": 6,
+    "detail": 1,  # the product page's data is kept until the catalog changes
     # Search reads its bounded, ranked ids every time (no count to cache): always 3.
     "search": 3,
     "compare": 5,

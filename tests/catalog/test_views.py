@@ -195,6 +195,26 @@ def test_anonymous_page_is_cached_and_invalidated_by_a_catalog_change(
     assert "¥9.90" in fresh.content.decode()
 
 
+def test_product_page_shows_new_prices_and_stock_at_once_without_the_page_cache(
+    client, settings, catalog, django_capture_on_commit_callbacks
+):
+    """Its data is kept per catalog version: a price change or a sale shows on the next visit."""
+    settings.PAGE_CACHE_SECONDS = 0
+    url = catalog["dear"].get_absolute_url()
+    sku = catalog["dear"].skus.get()
+    assert "¥399.00" in client.get(url).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.skus_change_price(sku_ids=[sku.pk], percent=Decimal("-10"))
+    repriced = client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.sku_stock_take(quantities={sku: 10})
+    after_sale = client.get(url).content.decode()
+
+    assert "¥359.10" in repriced and "¥399.00" not in repriced
+    assert _("Only %(counter)s left") % {"counter": 2} in after_sale
+
+
 def test_cached_page_gets_a_fresh_working_csrf_token(catalog):
     url = catalog["dear"].get_absolute_url()
     Client().get(url)
