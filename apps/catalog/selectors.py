@@ -106,8 +106,16 @@ def _forget_url_pattern(**kwargs) -> None:
     _product_url_pattern.cache_clear()
 
 
+_home_sections: KeptPerVersion[dict] = KeptPerVersion("catalog", size=len(settings.LANGUAGES))
+
+
 def home_sections() -> dict:
-    """The home page's product sections (its series come from apps.catalog.tree)."""
+    """The home page's product sections (its series come from apps.catalog.tree), kept by
+    each worker until the catalog changes."""
+    return _home_sections.get("home", _read_home_sections)
+
+
+def _read_home_sections() -> dict:
     products = published_products()
     return {
         "hero_products": product_cards(
