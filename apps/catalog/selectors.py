@@ -21,6 +21,7 @@ from django.db.models import (
 from django.dispatch import receiver
 from django.urls import get_script_prefix, reverse
 from django.utils import translation
+from modeltranslation.utils import build_localized_fieldname, resolution_order
 
 from apps.catalog import tree
 from apps.catalog.models import Category, Product, ProductImage, ProductSpec, Sku
@@ -51,16 +52,7 @@ class ProductCard:
     in_stock: bool
 
 
-CARD_COLUMNS = (
-    "id",
-    "name",
-    "slug",
-    "cover_image",
-    "is_hero",
-    "min_price",
-    "max_price",
-    "total_stock",
-)
+CARD_COLUMNS = ("id", "slug", "cover_image", "is_hero", "min_price", "max_price", "total_stock")
 
 
 def published_products() -> QuerySet[Product]:
@@ -70,22 +62,34 @@ def published_products() -> QuerySet[Product]:
 
 
 def product_cards(products: QuerySet[Product]) -> list[ProductCard]:
-    """Cards for a (sliced) queryset of `published_products()`, in its order: one query."""
+    """Cards for a (sliced) queryset of `published_products()`, in its order: one query of
+    plain tuples (the name in each language, picked here in modeltranslation's fallback
+    order, which is cheaper than letting it rewrite the query)."""
     product_url = product_url_builder()
     media_url = default_storage.url
-    return [
-        ProductCard(
-            id=row["id"],
-            name=row["name"],
-            url=product_url(row["slug"]),
-            image_url=media_url(row["cover_image"]) if row["cover_image"] else "",
-            is_hero=row["is_hero"],
-            min_price=row["min_price"],
-            price_varies=row["max_price"] > row["min_price"],
-            in_stock=row["total_stock"] > 0,
+    names = _name_columns(translation.get_language() or settings.LANGUAGE_CODE)
+    rows = products.rewrite(False).values_list(*CARD_COLUMNS, *names)
+    cards = []
+    for pk, slug, cover, is_hero, low, high, stock, *name_values in rows:
+        cards.append(
+            ProductCard(
+                id=pk,
+                name=next((name for name in name_values if name), ""),
+                url=product_url(slug),
+                image_url=media_url(cover) if cover else "",
+                is_hero=is_hero,
+                min_price=low,
+                price_varies=high > low,
+                in_stock=stock > 0,
+            )
         )
-        for row in products.values(*CARD_COLUMNS)
-    ]
+    return cards
+
+
+@lru_cache(maxsize=16)
+def _name_columns(language: str) -> tuple[str, ...]:
+    """The name's columns in the order modeltranslation falls back for `language`."""
+    return tuple(build_localized_fieldname("name", code) for code in resolution_order(language))
 
 
 def product_url_builder():
