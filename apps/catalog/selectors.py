@@ -1,10 +1,13 @@
 """Reads of the catalog that pages share, each with its related rows fetched once."""
 
+import contextlib
+import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.core.paginator import InvalidPage, Page, Paginator
 from django.core.signals import setting_changed
@@ -26,6 +29,7 @@ from modeltranslation.utils import build_localized_fieldname, resolution_order
 from apps.catalog import tree
 from apps.catalog.models import Category, Product, ProductImage, ProductSpec, Sku
 from apps.catalog.search import query_words
+from apps.core import pagecache
 from apps.core.kept import KeptPerVersion
 
 SORTS = {
@@ -141,6 +145,7 @@ def product_list(*, category: Category | None = None) -> QuerySet[Product]:
 
 
 SEARCH_CANDIDATES = 1000
+SEARCH_RESULTS_SECONDS = 300
 
 
 @dataclass(frozen=True)
@@ -194,11 +199,26 @@ def product_search(*, query: str, limit: int) -> SearchResults:
     words = query_words(query)
     if not words:
         return SearchResults(product_ids=[], has_more=False)
+    # Shoppers repeat the same searches (the popular words of the week): their ranked ids are
+    # kept for a few minutes per catalog version, like listing totals, so a popular search
+    # costs no PostgreSQL scan. A new search always asks the database.
+    identity = "\x1f".join([*words, query[:100]]).encode()
+    key = (
+        f"search:{pagecache.version('catalog')}:{limit}:"
+        f"{hashlib.blake2b(identity, digest_size=16).hexdigest()}"
+    )
+    with contextlib.suppress(Exception):
+        kept = cache.get(key)
+        if kept is not None:
+            return kept
     # One more than the limit, only to learn whether there are more.
     candidates = _search_candidates(query=query, words=words, limit=limit + 1)
     has_more = len(candidates) > limit
     ranked = sorted(candidates[:limit], key=lambda row: (row[2], row[1], row[0]), reverse=True)
-    return SearchResults(product_ids=[pk for pk, _sales, _rank in ranked], has_more=has_more)
+    results = SearchResults(product_ids=[pk for pk, _sales, _rank in ranked], has_more=has_more)
+    with contextlib.suppress(Exception):  # the cache is optional: the next search asks again
+        cache.set(key, results, SEARCH_RESULTS_SECONDS)
+    return results
 
 
 def search_page(*, query: str, page_number, per_page: int) -> tuple[Page, SearchResults]:

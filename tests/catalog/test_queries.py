@@ -60,8 +60,8 @@ LATER_VISIT_QUERIES = {
     "listing": 2,
     "category": 2,  # its sub-categories come from the kept tree too
     "detail": 1,  # the product page's data is kept until the catalog changes
-    # Search reads its bounded, ranked ids every time (no count to cache): always 3.
-    "search": 3,
+    # A repeated search finds its ranked ids in the cache: the session and the cards.
+    "search": 2,
     "compare": 5,
 }
 

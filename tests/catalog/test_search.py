@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from apps.catalog import selectors
+from apps.catalog import selectors, services
 from tests.catalog.factories import ProductFactory, ProductImageFactory
 
 pytestmark = pytest.mark.django_db
@@ -101,12 +101,37 @@ def test_search_page_queries(client, cookers, three_candidates, django_assert_nu
     """Candidates with their relevance, then the page's cards with their cover pictures."""
     for product in cookers:
         ProductImageFactory(product=product)
-    client.get(reverse("catalog:search"), {"q": "电饭煲"})
 
     with django_assert_num_queries(2):
         response = client.get(reverse("catalog:search"), {"q": "电饭煲", "page": "1"})
 
     assert response.status_code == 200
+
+
+def test_repeated_search_reads_only_the_cards(
+    client, settings, cookers, three_candidates, django_assert_num_queries
+):
+    settings.SHOP_PAGE_SIZE = 2
+    client.get(reverse("catalog:search"), {"q": "电饭煲"})
+
+    with django_assert_num_queries(1):
+        response = client.get(reverse("catalog:search"), {"q": "电饭煲", "page": "2"})
+
+    assert names(response) == ["电饭煲 3"]  # three candidates, two a page in this test
+
+
+def test_repeated_search_finds_a_product_added_since(
+    client, settings, cookers, django_capture_on_commit_callbacks
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    client.get(reverse("catalog:search"), {"q": "电饭煲"})
+
+    with django_capture_on_commit_callbacks(execute=True):
+        newcomer = ProductFactory(name_zh_hans="新款电饭煲", sales_count=999)
+        services.product_refresh_summary(product=newcomer)
+    response = client.get(reverse("catalog:search"), {"q": "电饭煲"})
+
+    assert names(response)[0] == "新款电饭煲"
 
 
 @pytest.mark.postgres
