@@ -25,7 +25,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.middleware.csrf import CSRF_SECRET_LENGTH, get_token
-from django.utils import timezone
+from django.urls import Resolver404, resolve
+from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language_from_path
 
@@ -111,11 +112,6 @@ def _cacheable(request) -> bool:
     )
 
 
-# Every scope a decorated view names, so a cache hit can read the page and its scopes'
-# versions in one round trip (views register when their module is imported).
-_SCOPES: set[str] = set()
-
-
 def _version_key(scope: str) -> str:
     return f"pagecache:v:{scope}"
 
@@ -161,28 +157,38 @@ class PageCacheMiddleware:
             _request_versions.reset(versions)
 
     def _respond(self, request):
-        if not _cacheable(request):
+        scopes = _cacheable(request) and _scopes_of_view(request)
+        if not scopes:  # not a cached page: no cache round trip at all
             return self.get_response(request)
         key = _page_key(request)
-        scopes = sorted(_SCOPES)
         found = _safe(lambda: cache.get_many([key, *map(_version_key, scopes)]), {})
         seen = {
             scope: found[_version_key(scope)] for scope in scopes if _version_key(scope) in found
         }
         _request_versions.get().update(seen)
         entry = found.get(key)
-        if entry is not None:
-            # A scope this process has not met yet (its views are imported with the URLconf,
-            # on the first request): one more read.
-            for scope in entry[0].keys() - seen.keys():
-                seen[scope] = version(scope)
-            if all(seen[scope] == number for scope, number in entry[0].items()):
-                return _replay(request, entry)
+        if entry is not None and all(
+            seen.get(scope) == number for scope, number in entry[0].items()
+        ):
+            return _replay(request, entry)
         request._pagecache = pending = _Pending(key=key, versions_seen=seen)
         response = self.get_response(request)
         if pending.versions is not None and response.status_code == 200:
             _store(request, response, pending)
         return response
+
+
+def _scopes_of_view(request) -> tuple[str, ...]:
+    """The scopes of the `cache_anonymous_page` view the path leads to; empty for any other
+    page, which then costs no cache lookup. Resolved in the path's language, as
+    LocaleMiddleware will activate it."""
+    language = get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+    with translation.override(language):
+        try:
+            match = resolve(request.path_info, getattr(request, "urlconf", None))
+        except Resolver404:
+            return ()
+    return getattr(match.func, "pagecache_scopes", ())
 
 
 def _replay(request, entry) -> HttpResponse:
@@ -239,7 +245,6 @@ def _store(request, response, pending: _Pending) -> None:
 def cache_anonymous_page(*scopes: str):
     """Decorator for views whose page is the same for every visitor without a session: the
     page is cached by PageCacheMiddleware until one of its scopes changes."""
-    _SCOPES.update(scopes)
 
     def decorator(view):
         @functools.wraps(view)
@@ -255,6 +260,7 @@ def cache_anonymous_page(*scopes: str):
                 response.render()  # a template may call valid_until while rendering
             return response
 
+        wrapper.pagecache_scopes = scopes
         return wrapper
 
     return decorator
