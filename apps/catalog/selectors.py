@@ -90,6 +90,19 @@ def product_cards(products: QuerySet[Product]) -> list[ProductCard]:
     return cards
 
 
+# Listing pages' cards per filters, sort order and page, kept by each worker until the
+# catalog changes (their totals are kept in the cache the same way, apps.core.pagination).
+_listing_cards: KeptPerVersion[list[ProductCard]] = KeptPerVersion("catalog", size=500)
+
+
+def listing_cards(page: Page, *, key: tuple) -> list[ProductCard]:
+    """The cards of a listing page; `key` names what the listing shows (its filters and sort
+    order), the page number is added here."""
+    return _listing_cards.get(
+        (*key, page.number, page.paginator.per_page), lambda: product_cards(page.object_list)
+    )
+
+
 @lru_cache(maxsize=16)
 def _name_columns(language: str) -> tuple[str, ...]:
     """The name's columns in the order modeltranslation falls back for `language`."""

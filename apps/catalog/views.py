@@ -38,7 +38,10 @@ def product_list(request, slug=None):
         "category": category,
         "filter": products,
         "page": page,
-        "cards": selectors.product_cards(page.object_list),
+        "cards": selectors.listing_cards(
+            page,
+            key=(products.count_key(category=category), products.form.cleaned_data.get("sort")),
+        ),
         "series_list": tree.series_list(),
     }
     return render(request, "catalog/product_list.jinja", context)

@@ -57,8 +57,9 @@ FIRST_VISIT_QUERIES = {
 # cover picture in the products' own query (before: one more query for the pictures).
 LATER_VISIT_QUERIES = {
     "home": 1,  # its sections are kept until the catalog changes, like the tree
-    "listing": 2,
-    "category": 2,  # its sub-categories come from the kept tree too
+    # Listing cards are kept per filters, sort and page: the session, then the total is cached.
+    "listing": 1,
+    "category": 1,  # its sub-categories come from the kept tree too
     "detail": 1,  # the product page's data is kept until the catalog changes
     # A repeated search finds its ranked ids in the cache: the session and the cards.
     "search": 2,

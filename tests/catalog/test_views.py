@@ -195,6 +195,23 @@ def test_anonymous_page_is_cached_and_invalidated_by_a_catalog_change(
     assert "¥9.90" in fresh.content.decode()
 
 
+def test_kept_listing_pages_follow_sort_order_and_catalog_changes(
+    client, settings, catalog, django_capture_on_commit_callbacks
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    url = reverse("catalog:product_list")
+    cheapest_first = names(client.get(url, {"sort": "price"}))
+    dearest_first = names(client.get(url, {"sort": "-price"}))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.products_set_published(product_ids=[catalog["cheap"].pk], published=False)
+    after_unpublishing = names(client.get(url, {"sort": "price"}))
+
+    assert cheapest_first == ["快煮电水壶", "智能电饭煲"]
+    assert dearest_first == ["智能电饭煲", "快煮电水壶"]
+    assert after_unpublishing == ["智能电饭煲"]
+
+
 def test_product_page_shows_new_prices_and_stock_at_once_without_the_page_cache(
     client, settings, catalog, django_capture_on_commit_callbacks
 ):
