@@ -42,8 +42,8 @@ PAGES = [
     ("compare", lambda product: reverse("catalog:compare")),
 ]
 
-# Each count includes reading the visitor's session (they have a product in compare).
-# A first visit after a catalog change (nothing cached) ...
+# The visitor has a session (a product in compare). A first visit after a catalog change
+# (nothing cached, so the session too is read from the database) ...
 FIRST_VISIT_QUERIES = {
     "home": 5,
     "listing": 5,
@@ -52,18 +52,18 @@ FIRST_VISIT_QUERIES = {
     "search": 3,
     "compare": 5,
 }
-# ... and the next ones: the series tree comes from the worker's memory, the listing's total
-# from the cache (before the tree was kept: home 6, listing 5, category 7). Cards read their
-# cover picture in the products' own query (before: one more query for the pictures).
+# ... and the next ones (before this was kept: home 6, listing 5, category 7, detail 7).
 LATER_VISIT_QUERIES = {
-    "home": 1,  # its sections are kept until the catalog changes, like the tree
-    # Listing cards are kept per filters, sort and page: the session, then the total is cached.
-    "listing": 1,
-    "category": 1,  # its sub-categories come from the kept tree too
-    "detail": 1,  # the product page's data is kept until the catalog changes
-    # A repeated search finds its ranked ids in the cache: the session and the cards.
-    "search": 2,
-    "compare": 5,
+    # The session now comes from the cache (cached_db sessions), and the catalog data kept
+    # per catalog version from the worker's memory: the home page, listings (cards per
+    # filters, sort and page; the total from the cache), the product page and the tree.
+    "home": 0,
+    "listing": 0,
+    "category": 0,
+    "detail": 0,
+    # A repeated search finds its ranked ids in the cache: only the cards.
+    "search": 1,
+    "compare": 4,
 }
 
 
