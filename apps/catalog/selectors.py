@@ -90,8 +90,9 @@ def product_cards(products: QuerySet[Product]) -> list[ProductCard]:
     return cards
 
 
-# Listing pages' cards per filters, sort order and page, kept by each worker until the
-# catalog changes (their totals are kept in the cache the same way, apps.core.pagination).
+# Listing pages' cards per filters, sort order and page (search pages' per their products),
+# kept by each worker until the catalog changes (listing totals and search results are kept
+# in the cache the same way, apps.core.pagination and product_search).
 _listing_cards: KeptPerVersion[list[ProductCard]] = KeptPerVersion("catalog", size=500)
 
 
@@ -248,12 +249,17 @@ def search_page(*, query: str, page_number, per_page: int) -> tuple[Page, Search
             number = 1
         page = paginator.page(paginator.num_pages if number > 1 else 1)
     if page.object_list:
-        by_id = {
-            card.id: card
-            for card in product_cards(published_products().filter(pk__in=page.object_list))
-        }
-        page.object_list = [by_id[pk] for pk in page.object_list if pk in by_id]
+        page.object_list = _listing_cards.get(
+            ("search", *page.object_list), lambda: _cards_in_order(page.object_list)
+        )
     return page, results
+
+
+def _cards_in_order(product_ids: list[int]) -> list[ProductCard]:
+    by_id = {
+        card.id: card for card in product_cards(published_products().filter(pk__in=product_ids))
+    }
+    return [by_id[pk] for pk in product_ids if pk in by_id]
 
 
 def product_detail(*, slug: str) -> Product | None:

@@ -61,8 +61,8 @@ LATER_VISIT_QUERIES = {
     "listing": 0,
     "category": 0,
     "detail": 0,
-    # A repeated search finds its ranked ids in the cache: only the cards.
-    "search": 1,
+    # A repeated search finds its ranked ids in the cache and its cards kept like a listing's.
+    "search": 0,
     "compare": 4,
 }
 
