@@ -9,9 +9,7 @@ from tests.members.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_member_stays_signed_in_while_redis_is_stopped_and_after(
-    client, cache_on_throwaway_redis
-):
+def test_member_stays_signed_in_while_redis_is_stopped_and_after(client, cache_on_throwaway_redis):
     member = UserFactory()
     client.force_login(member)
     dashboard = reverse("members:dashboard")
