@@ -881,6 +881,11 @@ def main() -> int:
             f" {failed['uncached']}).",
             "Uncached means whole pages are not cached; the pagination count stays cached in"
             " Redis (apps/core/pagination.py) and database connections stay open (CONN_MAX_AGE).",
+            "Catalog data is still kept per catalog version in uncached and member runs: the"
+            " tree, home sections, product pages and listing cards in each worker"
+            " (apps/core/kept.py), a repeated search's ranked ids in Redis. The search rows"
+            " repeat one query, so they measure a popular search; a search for new words asks"
+            " PostgreSQL (in-process figures in benchmarks/README.md).",
             "Gunicorn: 2 sync workers, chosen by measurement on this 2-CPU machine"
             " (benchmarks/README.md); --workers, --worker-class and --threads change it.",
             f"Total run time {time.monotonic() - started:.0f} s.",
