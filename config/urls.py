@@ -5,7 +5,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.static import serve
 
-from apps.catalog.sitemaps import CategorySitemap, ProductSitemap, StaticSitemap
+from apps.catalog.sitemaps import CategorySitemap, ProductSitemap, SeriesSitemap, StaticSitemap
 from apps.community.sitemaps import HelpPageSitemap
 from apps.core import health
 from apps.core import views as core_views
@@ -14,6 +14,7 @@ from apps.payments import views as payment_views
 sitemaps = {
     "pages": StaticSitemap,
     "help": HelpPageSitemap,
+    "series": SeriesSitemap,
     "categories": CategorySitemap,
     "products": ProductSitemap,
 }

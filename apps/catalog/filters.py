@@ -38,11 +38,12 @@ class ProductFilter(django_filters.FilterSet):
         model = Product
         fields: list[str] = []
 
-    def count_key(self, *, category=None) -> str:
-        """What the listing's total depends on: the category page and the valid filters
-        (the sort order does not change it; slugs are the same in every language)."""
+    def count_key(self, *, category=None, series=None) -> str:
+        """What the listing's total depends on: the category or series page and the valid
+        filters (the sort order does not change it; slugs are the same in every language)."""
         filters = {name: value for name, value in self.form.cleaned_data.items() if name != "sort"}
-        return count_key("products", category.pk if category else "all", **filters)
+        page = f"series-{series.pk}" if series else (category.pk if category else "all")
+        return count_key("products", page, **filters)
 
     def filter_category(self, queryset, name, value):
         return queryset.filter(Q(category__slug=value) | Q(category__parent__slug=value))

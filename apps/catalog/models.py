@@ -41,7 +41,7 @@ class Series(SeoFields):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return f"{reverse('catalog:product_list')}?series={self.slug}"
+        return reverse("catalog:series", kwargs={"slug": self.slug})
 
 
 class Category(SeoFields):

@@ -27,7 +27,7 @@ from django.utils import translation
 from modeltranslation.utils import build_localized_fieldname, resolution_order
 
 from apps.catalog import tree
-from apps.catalog.models import Category, Product, ProductImage, ProductSpec, Sku
+from apps.catalog.models import Category, Product, ProductImage, ProductSpec, Series, Sku
 from apps.catalog.search import query_words
 from apps.core import pagecache
 from apps.core.kept import KeptPerVersion
@@ -147,10 +147,14 @@ def _read_home_sections() -> dict:
     }
 
 
-def product_list(*, category: Category | None = None) -> QuerySet[Product]:
-    """Published products of a category (with its sub-categories), most popular first; the
-    listing's FilterSet narrows and re-orders it."""
+def product_list(
+    *, category: Category | None = None, series: Series | None = None
+) -> QuerySet[Product]:
+    """Published products of a category (with its sub-categories) or of a series, most
+    popular first; the listing's FilterSet narrows and re-orders it."""
     products = published_products()
+    if series is not None:
+        products = products.filter(series=series)
     if category is not None:
         # A list of ids, not a join on the parent: the count then reads the category index
         # instead of every published product.

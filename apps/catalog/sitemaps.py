@@ -1,7 +1,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from apps.catalog.models import Category, Product
+from apps.catalog.models import Category, Product, Series
 
 
 class StaticSitemap(Sitemap):
@@ -15,6 +15,15 @@ class StaticSitemap(Sitemap):
 
     def location(self, item):
         return reverse(item)
+
+
+class SeriesSitemap(Sitemap):
+    i18n = True
+    alternates = True
+    changefreq = "weekly"
+
+    def items(self):
+        return Series.objects.order_by("id")
 
 
 class CategorySitemap(Sitemap):

@@ -23,6 +23,7 @@ class CatalogTree:
     series: list[Series]  # in display order, each with `top_categories`
     categories_by_slug: dict[str, Category]  # every category, with its series and parent
     categories_by_id: dict[int, Category]
+    series_by_slug: dict[str, Series]
 
 
 # language -> (catalog version, tree)
@@ -50,6 +51,7 @@ def _read_tree() -> CatalogTree:
         series=series_list,
         categories_by_slug=categories_by_slug,
         categories_by_id={category.pk: category for category in categories_by_slug.values()},
+        series_by_slug={series.slug: series for series in series_list},
     )
 
 
@@ -89,3 +91,8 @@ def subcategory_ids(category: Category) -> list[int]:
         for pk, other in catalog_tree().categories_by_id.items()
         if other.parent_id == category.pk
     ]
+
+
+def series_by_slug(slug: str) -> Series | None:
+    """A series with its top-level categories (`top_categories`)."""
+    return catalog_tree().series_by_slug.get(slug)

@@ -7,6 +7,7 @@ app_name = "catalog"
 urlpatterns = [
     path("", views.home, name="home"),
     path("products/", views.product_list, name="product_list"),
+    path("series/<slug:slug>/", views.series_page, name="series"),
     path("category/<slug:slug>/", views.product_list, name="category"),
     path("product/<slug:slug>/", views.product_detail, name="product_detail"),
     path("search/", views.search, name="search"),

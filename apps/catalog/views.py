@@ -26,21 +26,32 @@ def product_list(request, slug=None):
         category = tree.category_by_slug(slug)
         if category is None:
             raise Http404(_("No such category."))
-    products = ProductFilter(request.GET, queryset=selectors.product_list(category=category))
-    listed = products.qs  # validates the filters, so their cleaned values name the total
-    page = page_of(
-        listed,
-        request.GET.get("page"),
-        settings.SHOP_PAGE_SIZE,
-        count_key=products.count_key(category=category),
+    return _listing(request, category=category)
+
+
+@cache_anonymous_page("catalog")
+def series_page(request, slug):
+    series = tree.series_by_slug(slug)
+    if series is None:
+        raise Http404(_("No such series."))
+    return _listing(request, series=series)
+
+
+def _listing(request, *, category=None, series=None):
+    """All products, a category's or a series': filtered, sorted and paginated cards."""
+    products = ProductFilter(
+        request.GET, queryset=selectors.product_list(category=category, series=series)
     )
+    listed = products.qs  # validates the filters, so their cleaned values name the total
+    listing_key = products.count_key(category=category, series=series)
+    page = page_of(listed, request.GET.get("page"), settings.SHOP_PAGE_SIZE, count_key=listing_key)
     context = {
         "category": category,
+        "series": series,
         "filter": products,
         "page": page,
         "cards": selectors.listing_cards(
-            page,
-            key=(products.count_key(category=category), products.form.cleaned_data.get("sort")),
+            page, key=(listing_key, products.form.cleaned_data.get("sort"))
         ),
         "series_list": tree.series_list(),
     }

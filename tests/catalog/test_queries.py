@@ -37,6 +37,7 @@ PAGES = [
     ("home", lambda product: reverse("catalog:home")),
     ("listing", lambda product: reverse("catalog:product_list")),
     ("category", lambda product: product.category.get_absolute_url()),
+    ("series", lambda product: product.series.get_absolute_url()),
     ("detail", lambda product: product.get_absolute_url()),
     ("search", lambda product: reverse("catalog:search") + "?q=电饭煲"),
     ("compare", lambda product: reverse("catalog:compare")),
@@ -48,6 +49,7 @@ FIRST_VISIT_QUERIES = {
     "home": 5,
     "listing": 5,
     "category": 5,
+    "series": 5,
     "detail": 8,  # the product's breadcrumbs read the series tree: 2 queries, kept after
     "search": 3,
     "compare": 5,
@@ -60,6 +62,7 @@ LATER_VISIT_QUERIES = {
     "home": 0,
     "listing": 0,
     "category": 0,
+    "series": 0,
     "detail": 0,
     # A repeated search finds its ranked ids in the cache and its cards kept like a listing's.
     "search": 0,
