@@ -82,15 +82,19 @@ def category_by_id(pk: int) -> Category | None:
     return catalog_tree().categories_by_id.get(pk)
 
 
-def subcategory_ids(category: Category) -> list[int]:
-    """The ids of a top-level category's sub-categories (none for a sub-category)."""
+def subcategories(category: Category) -> list[Category]:
+    """A top-level category's sub-categories, in display order (none for a sub-category)."""
     if category.parent_id is not None:
         return []
     return [
-        pk
-        for pk, other in catalog_tree().categories_by_id.items()
+        other
+        for other in catalog_tree().categories_by_id.values()
         if other.parent_id == category.pk
     ]
+
+
+def subcategory_ids(category: Category) -> list[int]:
+    return [other.pk for other in subcategories(category)]
 
 
 def series_by_slug(slug: str) -> Series | None:

@@ -48,6 +48,7 @@ def _listing(request, *, category=None, series=None):
     context = {
         "category": category,
         "series": series,
+        "subcategories": tree.subcategories(category) if category else [],
         "filter": products,
         "page": page,
         "cards": selectors.listing_cards(

@@ -212,6 +212,33 @@ def test_kept_listing_pages_follow_sort_order_and_catalog_changes(
     assert after_unpublishing == ["智能电饭煲"]
 
 
+def test_category_page_links_its_sub_categories(client, catalog):
+    mini = CategoryFactory(
+        series=catalog["kettles"].series, parent=catalog["kettles"], slug="mini-kettles"
+    )
+
+    response = client.get(catalog["kettles"].get_absolute_url())
+
+    assert f'href="{mini.get_absolute_url()}"' in response.content.decode()
+
+
+def test_home_leaves_out_sections_with_nothing_to_show(client):
+    page = client.get(reverse("catalog:home")).content.decode()
+
+    assert _("New arrivals") not in page
+    assert _("Our bestsellers") not in page
+    assert "暂无" not in page
+
+
+def test_english_cards_call_bestsellers_so(client, catalog):
+    catalog["dear"].is_hero = True
+    catalog["dear"].save()
+
+    page = client.get("/en" + reverse("catalog:product_list")).content.decode()
+
+    assert '<span class="badge">Bestseller</span>' in page
+
+
 def test_product_page_shows_new_prices_and_stock_at_once_without_the_page_cache(
     client, settings, catalog, django_capture_on_commit_callbacks
 ):

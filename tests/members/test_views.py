@@ -150,6 +150,17 @@ def test_confirming_the_email_then_logging_in_lands_on_the_member_centre(client,
     assert logged_in(client)
 
 
+def test_confirming_the_email_in_the_same_browser_signs_the_new_member_in(client, mailoutbox):
+    sign_up(client)
+    confirm_path = path_in_mail(mailoutbox[0], "confirm-email")
+
+    confirmed = client.post(confirm_path)
+
+    assert confirmed.status_code == 302
+    assert logged_in(client)
+    assert client.get(confirmed["Location"], follow=True).status_code == 200
+
+
 def test_login_with_a_wrong_password_is_refused(client, member):
     response = client.post(reverse("account_login"), {"login": member.email, "password": "nope"})
 
