@@ -2,7 +2,6 @@
 
 import logging
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
@@ -61,15 +60,14 @@ def _priced_for_sale(sku_id, *, cart: Cart, buyer) -> PricedLine:
 
 
 def _parse_quantity(quantity) -> int:
+    """A whole number of 0 or more; more than can be bought is capped by the caller, which
+    then says how many the cart holds."""
     try:
         value = int(quantity)
     except (TypeError, ValueError) as error:
         raise CartError(_("Please enter a whole number.")) from error
-    if value < 0 or value > settings.SHOP_MAX_LINE_QUANTITY:
-        raise CartError(
-            _("The quantity must be between 0 and %(max)d.")
-            % {"max": settings.SHOP_MAX_LINE_QUANTITY}
-        )
+    if value < 0:
+        raise CartError(_("Please enter a quantity of 0 or more."))
     return value
 
 

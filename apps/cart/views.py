@@ -67,7 +67,11 @@ def cart_update(request):
         else:
             wanted = request.POST.get("quantity")
             if str(kept) != str(wanted).strip():
-                messages.warning(request, _("The quantity was limited to the stock we have."))
+                messages.warning(
+                    request,
+                    _("Only %(count)d can be bought at the moment; your cart now holds %(count)d.")
+                    % {"count": kept},
+                )
     return _respond(request)
 
 

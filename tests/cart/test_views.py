@@ -4,6 +4,7 @@ import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from apps.cart.pricing import Discount, UnitPrice
 from apps.cart.services import SESSION_CART_ID
@@ -133,3 +134,29 @@ def test_an_htmx_quantity_change_answers_with_the_cart_body_alone(client):
     assert "<html" not in html and "<h1>" not in html
     assert 'name="csrfmiddlewaretoken"' in html
     assert response.context["pricing"].total == Decimal("597.00")
+
+
+def test_asking_for_more_than_is_left_fills_the_cart_with_what_is_left_and_says_so(client):
+    sku = SkuFactory(price=Decimal("199.00"), stock=12)
+    guest_cart(client, (sku, 1))
+
+    response = client.post(reverse("cart:update"), {"sku": sku.pk, "quantity": 150}, follow=True)
+
+    assert response.context["pricing"].lines[0].quantity == 12
+    shown = [str(message) for message in response.context["messages"]]
+    assert shown == [
+        _("Only %(count)d can be bought at the moment; your cart now holds %(count)d.")
+        % {"count": 12}
+    ]
+
+
+def test_a_negative_quantity_is_refused_and_changes_nothing(client):
+    sku = SkuFactory(price=Decimal("199.00"), stock=12)
+    guest_cart(client, (sku, 2))
+
+    response = client.post(reverse("cart:update"), {"sku": sku.pk, "quantity": -3}, follow=True)
+
+    assert response.context["pricing"].lines[0].quantity == 2
+    assert [str(message) for message in response.context["messages"]] == [
+        _("Please enter a quantity of 0 or more.")
+    ]
