@@ -321,7 +321,8 @@ def _order_place_once(
 
 
 def order_mark_paid(*, order: Order, provider: str, actor=None) -> bool:
-    """Money for the order has been recorded (apps.payments): it becomes paid, and True is
+    """Money for the order has been recorded (apps.payments; `provider` is its name as shoppers
+    read it, e.g. "支付宝"): it becomes paid, and True is
     returned. Money for an order no longer awaiting payment (cancelled, or already paid
     another way) is not wanted: False, with an order event saying it goes back."""
     with transaction.atomic():

@@ -16,7 +16,7 @@ from apps.core.outbox import outbox_enqueue
 from apps.orders import services as order_services
 from apps.orders.choices import FulfilmentStatus, PaymentStatus
 from apps.orders.models import Order
-from apps.payments.gateways import configured_gateways
+from apps.payments.gateways import AlipayGateway, WechatPayGateway, configured_gateways
 from apps.payments.gateways.base import GatewayError, PaymentGateway, PaymentRejected, PaymentStart
 from apps.payments.models import Payment, PaymentAttempt, Refund
 
@@ -62,7 +62,10 @@ def payment_record(
             Payment.objects.create(
                 order=order, provider=provider, provider_event_id=provider_event_id, amount=amount
             )
-            if not order_services.order_mark_paid(order=order, provider=provider, actor=actor):
+            paid = order_services.order_mark_paid(
+                order=order, provider=provider_label(provider), actor=actor
+            )
+            if not paid:
                 # Paid after the order expired or was cancelled, or paid twice: the money
                 # goes straight back the way it came.
                 payment_refund_request(
@@ -72,6 +75,19 @@ def payment_record(
         logger.info("payment.duplicate", extra={"order_id": order.pk, "event": provider_event_id})
         return False
     return True
+
+
+def provider_label(provider: str) -> str:
+    """How a payment provider is named to shoppers and staff ("支付宝", not "alipay")."""
+    from apps.payments.simulator import SimulatorGateway
+
+    labels = {
+        AlipayGateway.name: AlipayGateway.label,
+        WechatPayGateway.name: WechatPayGateway.label,
+        SimulatorGateway.name: SimulatorGateway.label,
+        "bank_transfer": PaymentMethod.BANK_TRANSFER.label,
+    }
+    return str(labels.get(provider, provider))
 
 
 def payment_confirm_bank_transfer(*, order: Order, actor) -> bool:

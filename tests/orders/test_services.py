@@ -174,6 +174,19 @@ def test_payment_marks_the_order_paid_once():
     assert order.payments.count() == 1
 
 
+@pytest.mark.parametrize(("provider", "shown"), [("alipay", "支付宝"), ("wechatpay", "微信支付")])
+def test_the_order_timeline_names_the_payment_provider_as_shoppers_read_it(provider, shown):
+    order = place_order()
+
+    payment_services.payment_record(
+        order=order, provider=provider, provider_event_id="event-1", amount=order.total_amount
+    )
+
+    notes = list(order.events.values_list("note", flat=True))
+    assert f"已收到付款（{shown}）。" in notes
+    assert not any(provider in note for note in notes)
+
+
 def test_wrong_amount_is_refused_and_changes_nothing():
     order = place_order()
 
