@@ -127,11 +127,10 @@ def _page_key(request) -> str:
 
 @dataclass
 class _Pending:
-    """A cacheable request that missed: the versions read with the lookup, and those of the
-    page's scopes once its view says which they are."""
+    """A cacheable request that missed: its page's key, and the versions of the page's scopes
+    once its view has read them."""
 
     key: str
-    versions_seen: dict[str, int]
     versions: dict[str, int] | None = None
 
 
@@ -171,7 +170,7 @@ class PageCacheMiddleware:
             seen.get(scope) == number for scope, number in entry[0].items()
         ):
             return _replay(request, entry)
-        request._pagecache = pending = _Pending(key=key, versions_seen=seen)
+        request._pagecache = pending = _Pending(key=key)
         response = self.get_response(request)
         if pending.versions is not None and response.status_code == 200:
             _store(request, response, pending)
@@ -251,10 +250,9 @@ def cache_anonymous_page(*scopes: str):
         def wrapper(request, *args, **kwargs):
             pending = getattr(request, "_pagecache", None)
             if pending is not None:
-                # Read before rendering: a change during rendering then bumps past them.
-                pending.versions = {
-                    scope: pending.versions_seen.get(scope) or version(scope) for scope in scopes
-                }
+                # Read before rendering, so a change during rendering bumps past them; the
+                # middleware's lookup already put them in this request's versions.
+                pending.versions = {scope: version(scope) for scope in scopes}
             response = view(request, *args, **kwargs)
             if pending is not None and hasattr(response, "render"):
                 response.render()  # a template may call valid_until while rendering
