@@ -39,6 +39,7 @@ urlpatterns += i18n_patterns(
     path("", include("apps.payments.urls")),
     path("", include("apps.aftersales.urls")),
     path("", include("apps.catalog.urls")),
+    path("styleguide/", core_views.styleguide, name="styleguide"),
     prefix_default_language=False,
 )
 

@@ -41,10 +41,11 @@ def cart_add(request):
             _("Only %(stock)d of %(name)s are in stock; your cart holds that many.")
             % {"stock": line.quantity, "name": line.sku},
         )
-    else:
+    elif not request.POST.get("buy_now"):
         messages.success(request, _("%(name)s is in your cart.") % {"name": line.sku})
     services.cart_remember_count(request, cart)
-    return redirect("cart:detail")
+    # "Buy now" goes straight to checkout with the cart as it now is.
+    return redirect("orders:checkout" if request.POST.get("buy_now") else "cart:detail")
 
 
 def _back_to_product(request):

@@ -2,6 +2,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.catalog.models import Product
 from apps.catalog.selectors import SORTS
@@ -14,6 +15,14 @@ SORT_CHOICES = [
     ("-price", _("Price: high to low")),
     ("newest", _("Newest")),
 ]
+# The same orders as the listing's segmented control shows them, short enough for a phone.
+SORT_SHORT_LABELS = {
+    "popular": pgettext_lazy("sort", "Popular"),
+    "sales": pgettext_lazy("sort", "Sales"),
+    "price": pgettext_lazy("sort", "Price ↑"),
+    "-price": pgettext_lazy("sort", "Price ↓"),
+    "newest": pgettext_lazy("sort", "New"),
+}
 
 
 class ProductFilter(django_filters.FilterSet):
@@ -44,6 +53,24 @@ class ProductFilter(django_filters.FilterSet):
         filters = {name: value for name, value in self.form.cleaned_data.items() if name != "sort"}
         page = f"series-{series.pk}" if series else (category.pk if category else "all")
         return count_key("products", page, **filters)
+
+    def active_count(self, *, hidden: tuple[str, ...] = ()) -> int:
+        """How many filters the shopper has set ("Filter (2)"), not counting the sort order
+        or filters the page does not offer."""
+        data = self.form.cleaned_data
+        return sum(
+            1
+            for name, value in data.items()
+            if name != "sort" and name not in hidden and value not in (None, "", False)
+        )
+
+    def sort_options(self, current: str | None):
+        """(value, short label, full label, chosen) for the segmented control."""
+        chosen = current if current in SORT_SHORT_LABELS else "popular"
+        return [
+            (value, SORT_SHORT_LABELS[value], label, value == chosen)
+            for value, label in SORT_CHOICES
+        ]
 
     def filter_category(self, queryset, name, value):
         return queryset.filter(Q(category__slug=value) | Q(category__parent__slug=value))

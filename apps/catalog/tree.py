@@ -44,9 +44,14 @@ def _read_tree() -> CatalogTree:
     categories_by_slug = {}
     for series in series_list:
         series.top_categories = [c for c in series.tree_categories if c.parent_id is None]
+        children = {category.pk: [] for category in series.top_categories}
         for category in series.tree_categories:
             category.series = series  # the kept series, not another query
             categories_by_slug[category.slug] = category
+            if category.parent_id in children:
+                children[category.parent_id].append(category)
+        for category in series.top_categories:
+            category.subcategories = children[category.pk]
     return CatalogTree(
         series=series_list,
         categories_by_slug=categories_by_slug,
@@ -69,7 +74,8 @@ def catalog_tree() -> CatalogTree:
 
 
 def series_list() -> list[Series]:
-    """Every series in display order, each with its top-level categories (`top_categories`)."""
+    """Every series in display order, each with its top-level categories (`top_categories`),
+    each of those with its sub-categories (`subcategories`)."""
     return catalog_tree().series
 
 
@@ -86,11 +92,8 @@ def subcategories(category: Category) -> list[Category]:
     """A top-level category's sub-categories, in display order (none for a sub-category)."""
     if category.parent_id is not None:
         return []
-    return [
-        other
-        for other in catalog_tree().categories_by_id.values()
-        if other.parent_id == category.pk
-    ]
+    kept = catalog_tree().categories_by_id.get(category.pk)
+    return getattr(kept, "subcategories", [])
 
 
 def subcategory_ids(category: Category) -> list[int]:

@@ -6,6 +6,7 @@ app_name = "catalog"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("categories/", views.categories, name="categories"),
     path("products/", views.product_list, name="product_list"),
     path("series/<slug:slug>/", views.series_page, name="series"),
     path("category/<slug:slug>/", views.product_list, name="category"),

@@ -20,6 +20,12 @@ def home(request):
 
 
 @cache_anonymous_page("catalog")
+def categories(request):
+    """Every series with its categories and sub-categories: the phone's "Categories" tab."""
+    return render(request, "catalog/categories.jinja", {"series_list": tree.series_list()})
+
+
+@cache_anonymous_page("catalog")
 def product_list(request, slug=None):
     category = None
     if slug is not None:

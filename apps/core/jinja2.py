@@ -25,6 +25,7 @@ from django.utils.timezone import template_localtime
 from markupsafe import Markup
 
 from apps.core import seo
+from apps.core.kept import KeptPerVersion
 from apps.core.money import format_cny
 
 
@@ -46,9 +47,12 @@ def environment(**options) -> jinja2.Environment:
         absolute=seo.absolute,
         now=timezone.localtime,
         html_lang=seo.html_lang,
+        icon=icon,
+        category_menu=category_menu,
     )
     env.filters.update(
         cny=cny,
+        price=price,
         date=date,
         intcomma=intcomma,
         linebreaks=defaultfilters.linebreaks_filter,
@@ -146,3 +150,43 @@ def cny(amount) -> str:
     if amount is None or amount == "":
         return ""
     return format_cny(amount, translation.get_language() or settings.LANGUAGE_CODE)
+
+
+def price(amount) -> Markup:
+    """{{ sku.price|price }} → <span class="price">¥1,299.00</span>, with the "¥" and the cents
+    set smaller, as shoppers here read prices ("¥**1,299**.00")."""
+    text = cny(amount)
+    if not text:
+        return Markup("")
+    head, dot, cents = text.rpartition(".")
+    if not dot:
+        head, cents = text, ""
+    number_at = next((i for i, char in enumerate(head) if char.isdigit()), 0)
+    return Markup(
+        '<span class="price"><span class="cur">{}</span>{}<span class="cents">{}</span></span>'
+    ).format(head[:number_at], head[number_at:], dot + cents)
+
+
+def icon(name: str, size: str = "") -> Markup:
+    """One icon from the vendored sprite (static/vendor/lucide/icons.svg), hidden from screen
+    readers: the link or button around it carries the words."""
+    css = f"icon {size}" if size else "icon"
+    return Markup(
+        '<svg class="{}" aria-hidden="true" focusable="false"><use href="{}#{}"></use></svg>'
+    ).format(css, static_url("vendor/lucide/icons.svg"), name)
+
+
+_menus = KeptPerVersion("catalog", size=8)
+
+
+@jinja2.pass_environment
+def category_menu(env: jinja2.Environment) -> Markup:
+    """The desktop header's category menu (series → categories → sub-categories), rendered
+    once per language and catalog version and kept in the worker (apps.core.kept)."""
+    from apps.catalog import tree
+
+    def render() -> Markup:
+        template = env.get_template("includes/category_menu.jinja")
+        return Markup(template.render(series_list=tree.series_list()))  # noqa: S704
+
+    return _menus.get(get_script_prefix(), render)

@@ -51,8 +51,8 @@ FIRST_VISIT_QUERIES = {
     "category": 5,
     "series": 5,
     "detail": 8,  # the product's breadcrumbs read the series tree: 2 queries, kept after
-    "search": 3,
-    "compare": 5,
+    "search": 5,  # 2 of them the series tree, for the header's category menu (every page)
+    "compare": 7,  # the same
 }
 # ... and the next ones (before this was kept: home 6, listing 5, category 7, detail 7).
 LATER_VISIT_QUERIES = {

@@ -13,6 +13,7 @@ from tests.catalog.factories import (
     ProductSpecFactory,
     SkuFactory,
 )
+from tests.text import visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -95,7 +96,7 @@ def test_detail_shows_chosen_sku_price_stock_and_specs(client, catalog):
     response = client.get(catalog["dear"].get_absolute_url())
 
     page = response.content.decode()
-    assert "¥399.00" in page
+    assert "¥399.00" in visible_text(response)
     assert "RC-200" in page
     assert "800 瓦" in page
 
@@ -192,7 +193,7 @@ def test_anonymous_page_is_cached_and_invalidated_by_a_catalog_change(
 
     fresh = client.get(url)
     assert fresh["X-Page-Cache"] == "miss"
-    assert "¥9.90" in fresh.content.decode()
+    assert "¥9.90" in visible_text(fresh)
 
 
 def test_kept_listing_pages_follow_sort_order_and_catalog_changes(
@@ -246,11 +247,11 @@ def test_product_page_shows_new_prices_and_stock_at_once_without_the_page_cache(
     settings.PAGE_CACHE_SECONDS = 0
     url = catalog["dear"].get_absolute_url()
     sku = catalog["dear"].skus.get()
-    assert "¥399.00" in client.get(url).content.decode()
+    assert "¥399.00" in visible_text(client.get(url))
 
     with django_capture_on_commit_callbacks(execute=True):
         services.skus_change_price(sku_ids=[sku.pk], percent=Decimal("-10"))
-    repriced = client.get(url).content.decode()
+    repriced = visible_text(client.get(url))
     with django_capture_on_commit_callbacks(execute=True):
         services.sku_stock_take(quantities={sku: 10})
     after_sale = client.get(url).content.decode()

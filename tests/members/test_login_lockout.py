@@ -81,7 +81,7 @@ def test_the_lockout_page_is_in_the_shops_look_and_language(client, member):
     assert response.status_code == 429
     assert "members/login_locked_out.jinja" in [t.name for t in response.templates]
     # The layout (base.jinja) around it: Jinja2 reports only the page's own template.
-    assert '<header class="site-header container">' in response.content.decode()
+    assert '<header class="site-header">' in response.content.decode()
     assert "Too many login attempts" in response.content.decode()
     assert response.context["minutes"] == 30
 

@@ -83,7 +83,7 @@ def test_account_pages_render_in_the_shop_layout(client, language, name):
     page = response.content.decode()
     assert response.status_code == 200
     assert 'class="site-header' in page
-    assert "vendor/pico/pico.min.css" in page
+    assert "css/shop.css" in page
     assert f'<html lang="{"zh-Hans" if language == "zh-hans" else "en"}"' in page
 
 

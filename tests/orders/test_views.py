@@ -11,7 +11,9 @@ from tests.members.factories import UserFactory
 from tests.orders.factories import OrderLineFactory, paid_order, place_order
 
 pytestmark = pytest.mark.django_db
-MY_ORDERS_QUERIES = 3  # the session comes from the cache
+# The session comes from the cache; 2 more read the series tree for the header's category
+# menu, once per catalog version (kept in the worker after that).
+MY_ORDERS_QUERIES = 3 + 2
 
 ADDRESS = {
     "email": "guest@example.com",
@@ -218,7 +220,7 @@ def test_my_orders_shows_a_partly_refunded_order_still_to_be_packed(client):
 
     labels = f"{FulfilmentStatus.TO_PICK.label} · {PaymentStatus.PARTLY_REFUNDED.label}"
     assert response.status_code == 200
-    assert f"<td>{labels}</td>" in response.content.decode()
+    assert f">{labels}</td>" in response.content.decode()
 
 
 def test_my_orders_takes_a_fixed_number_of_queries_however_many_orders(
