@@ -5,7 +5,6 @@ import pytest
 from django.urls import reverse
 
 from apps.aftersales import services as aftersales_services
-from apps.orders.models import Order
 from apps.staff.selectors import todays_work
 from tests.catalog.factories import SkuFactory
 from tests.members.factories import UserFactory
