@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from apps.members.validators import normalise_mobile
 from apps.orders import selectors, services
@@ -173,6 +173,7 @@ class OrderAdmin(ReadOnlyPageMixin, admin.ModelAdmin):
         "discount_display",
         "shipping_display",
         "refunded_display",
+        "language_display",
     ]
     fieldsets = [
         (
@@ -186,7 +187,7 @@ class OrderAdmin(ReadOnlyPageMixin, admin.ModelAdmin):
                     "member",
                     "email",
                     "phone",
-                    "language",
+                    "language_display",
                 ]
             },
         ),
@@ -234,6 +235,14 @@ class OrderAdmin(ReadOnlyPageMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=Order._meta.get_field("language").verbose_name)
+    def language_display(self, order):
+        """The language the shopper ordered in (their emails are in it), by its name."""
+        try:
+            return get_language_info(order.language)["name_translated"]
+        except KeyError:
+            return order.language
 
     @admin.display(description=gettext_lazy("note"), boolean=True)
     def has_note(self, order):
