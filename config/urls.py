@@ -2,7 +2,10 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 from django.views.static import serve
 
 from apps.catalog.sitemaps import CategorySitemap, ProductSitemap, SeriesSitemap, StaticSitemap
@@ -22,6 +25,9 @@ sitemaps = {
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("robots.txt", core_views.robots_txt, name="robots_txt"),
+    # Browsers ask for /favicon.ico whatever the page says; the icon is the static SVG (not a
+    # permanent redirect: its hashed name changes with its content in production).
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("img/favicon.svg"))),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("admin/", admin.site.urls),
     path("payments/notify/<slug:provider>/", payment_views.notify, name="payment_notify"),

@@ -23,6 +23,8 @@ from apps.aftersales.models import (
 )
 from apps.aftersales.views import photo_response
 from apps.orders.forms import ShipForm
+from apps.staff.admin_base import ReadOnlyPageMixin, money_display
+from apps.staff.selectors import RETURNS_WAITING
 
 
 class ReturnStateFilter(admin.SimpleListFilter):
@@ -30,9 +32,15 @@ class ReturnStateFilter(admin.SimpleListFilter):
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [("open", _("Open")), ("finished", _("Finished"))]
+        return [
+            ("waiting", _("Waiting for the shop")),
+            ("open", _("Open")),
+            ("finished", _("Finished")),
+        ]
 
     def queryset(self, request, queryset):
+        if self.value() == "waiting":
+            return queryset.filter(RETURNS_WAITING)
         if self.value() == "open":
             return queryset.filter(status__in=RETURN_OPEN_STATUSES)
         if self.value() == "finished":
@@ -81,7 +89,7 @@ class ReturnEventInline(admin.TabularInline):
 
     @admin.display(description=gettext_lazy("from"))
     def from_label(self, event):
-        return ReturnStatus(event.from_status).label if event.from_status else ""
+        return event.from_status_label
 
     @admin.display(description=gettext_lazy("to"))
     def to_label(self, event):
@@ -116,7 +124,7 @@ class ReturnRejectForm(forms.Form):
 
 
 @admin.register(ReturnRequest)
-class ReturnRequestAdmin(admin.ModelAdmin):
+class ReturnRequestAdmin(ReadOnlyPageMixin, admin.ModelAdmin):
     """The after-sales queue: returns and exchanges with their age and state, oldest first;
     each step is a button calling the same services as the storefront."""
 
@@ -127,6 +135,7 @@ class ReturnRequestAdmin(admin.ModelAdmin):
         "reason",
         "status",
         "shipping_payer",
+        "refund_display",
         "age",
         "created_at",
     ]
@@ -146,13 +155,14 @@ class ReturnRequestAdmin(admin.ModelAdmin):
         "shipping_terms",
         "return_address",
         "rejection_reason",
-        "refund_amount",
+        "refund_display",
         "carrier",
         "tracking_number",
         "created_at",
         "updated_at",
     ]
     fields = readonly_fields
+    refund_display = money_display(ReturnRequest, "refund_amount")
 
     def has_add_permission(self, request):
         return False

@@ -228,7 +228,18 @@ class ReturnEvent(models.Model):
         verbose_name_plural = _("return events")
 
     def __str__(self) -> str:
-        return f"{self.request_id} {self.from_status} → {self.to_status}"
+        """What happened, as a sentence staff read (the caption of an event row in the
+        back office): "Status changed from Requested to Rejected"."""
+        if self.from_status:
+            return gettext("Status changed from %(from)s to %(to)s") % {
+                "from": self.from_status_label,
+                "to": self.to_status_label,
+            }
+        return gettext("Status set to %(to)s") % {"to": self.to_status_label}
+
+    @property
+    def from_status_label(self) -> str:
+        return str(ReturnStatus(self.from_status).label) if self.from_status else ""
 
     @property
     def to_status_label(self) -> str:

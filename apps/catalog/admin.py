@@ -27,6 +27,7 @@ from apps.catalog.models import Category, Product, ProductImage, ProductSpec, Se
 from apps.catalog.resources import ProductResource, SkuResource
 from apps.core.images import image_upload_read
 from apps.core.money import format_cny
+from apps.staff.admin_base import money_display
 
 PUBLISH_PERMISSION = "catalog.publish_product"
 PRICE_PERMISSION = "catalog.change_sku_price"
@@ -203,8 +204,8 @@ class ProductAdmin(ExportMixin, AuditedHistoryAdmin, TranslationAdmin):
     search_fields = ["name_zh_hans", "name_en", "slug", "skus__code"]
     prepopulated_fields = {"slug": ("name_en",)}
     readonly_fields = [
-        "min_price",
-        "max_price",
+        "min_price_display",
+        "max_price_display",
         "total_stock",
         "sales_count",
         "popularity",
@@ -223,8 +224,8 @@ class ProductAdmin(ExportMixin, AuditedHistoryAdmin, TranslationAdmin):
             gettext_lazy("Figures (kept up to date from the SKUs)"),
             {
                 "fields": [
-                    "min_price",
-                    "max_price",
+                    "min_price_display",
+                    "max_price_display",
                     "total_stock",
                     "sales_count",
                     "popularity",
@@ -236,6 +237,9 @@ class ProductAdmin(ExportMixin, AuditedHistoryAdmin, TranslationAdmin):
     ]
     inlines = [SkuInline, ProductImageInline, ProductSpecInline]
     actions = ["publish", "unpublish", "change_prices"]
+
+    min_price_display = money_display(Product, "min_price")
+    max_price_display = money_display(Product, "max_price")
 
     @admin.display(description=gettext_lazy("price"), ordering="min_price")
     def price_range(self, product: Product) -> str:
@@ -359,7 +363,7 @@ class SkuAdmin(ImportExportMixin, AuditedHistoryAdmin, TranslationAdmin):
         "code",
         "product",
         "options",
-        "price",
+        "price_display",
         "stock",
         "low_stock_threshold",
         "is_active",
@@ -371,6 +375,7 @@ class SkuAdmin(ImportExportMixin, AuditedHistoryAdmin, TranslationAdmin):
     search_fields = ["code", "product__name_zh_hans", "product__name_en"]
     autocomplete_fields = ["product"]
     fields = SKU_FIELDS
+    price_display = money_display(Sku, "price")
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

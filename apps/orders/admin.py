@@ -10,14 +10,33 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from apps.members.validators import normalise_mobile
 from apps.orders import selectors, services
 from apps.orders.forms import ShipForm
 from apps.orders.models import Order, OrderEvent, OrderLine
 from apps.payments import services as payment_services
+from apps.staff.admin_base import ReadOnlyPageMixin, money_display
+from apps.staff.selectors import ORDERS_TO_SHIP, ORDERS_TO_SHIP_WITH_NOTE
+
+
+class WorkFilter(admin.SimpleListFilter):
+    """The order queues the back office's index counts (apps.staff.selectors)."""
+
+    title = gettext_lazy("work to do")
+    parameter_name = "work"
+
+    def lookups(self, request, model_admin):
+        return [("to_ship", _("To ship")), ("note", _("To ship, with a customer note"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "to_ship":
+            return queryset.filter(ORDERS_TO_SHIP)
+        if self.value() == "note":
+            return queryset.filter(ORDERS_TO_SHIP_WITH_NOTE)
+        return queryset
 
 
 class HasNoteFilter(admin.SimpleListFilter):
@@ -43,14 +62,17 @@ class OrderLineInline(admin.TabularInline):
         "product_name",
         "sku_options",
         "sku_code",
-        "unit_price",
+        "unit_price_display",
         "quantity",
-        "line_total",
+        "line_total_display",
         "refunded_quantity",
-        "refunded_amount",
+        "refunded_display",
         "out_of_stock_notified_at",
     ]
     readonly_fields = fields
+    unit_price_display = money_display(OrderLine, "unit_price")
+    line_total_display = money_display(OrderLine, "line_total")
+    refunded_display = money_display(OrderLine, "refunded_amount")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -60,11 +82,19 @@ class OrderEventInline(admin.TabularInline):
     model = OrderEvent
     extra = 0
     can_delete = False
-    fields = ["created_at", "kind", "machine", "from_status", "to_status", "actor", "note"]
+    fields = ["created_at", "kind", "machine", "from_label", "to_label", "actor", "note"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=gettext_lazy("from"))
+    def from_label(self, event):
+        return event.from_status_label
+
+    @admin.display(description=gettext_lazy("to"))
+    def to_label(self, event):
+        return event.to_status_label
 
 
 class ContactCorrectionForm(forms.Form):
@@ -97,7 +127,7 @@ class RefundForm(forms.Form):
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(ReadOnlyPageMixin, admin.ModelAdmin):
     list_display = [
         "number",
         "created_at",
@@ -105,11 +135,12 @@ class OrderAdmin(admin.ModelAdmin):
         "payment_status",
         "payment_method",
         "shipping_method",
-        "total_amount",
+        "total_display",
         "recipient_name",
         "has_note",
     ]
     list_filter = [
+        WorkFilter,
         "fulfilment_status",
         "payment_status",
         "payment_method",
@@ -130,7 +161,20 @@ class OrderAdmin(admin.ModelAdmin):
         "mark_delivered",
         "print_packing_slips",
     ]
-    readonly_fields = [field.name for field in Order._meta.fields if field.name != "id"]
+    total_display = money_display(Order, "total_amount")
+    subtotal_display = money_display(Order, "subtotal_amount")
+    discount_display = money_display(Order, "discount_amount")
+    shipping_display = money_display(Order, "shipping_amount")
+    refunded_display = money_display(Order, "refunded_amount")
+    readonly_fields = [
+        *(field.name for field in Order._meta.fields if field.name != "id"),
+        "total_display",
+        "subtotal_display",
+        "discount_display",
+        "shipping_display",
+        "refunded_display",
+        "language_display",
+    ]
     fieldsets = [
         (
             None,
@@ -143,7 +187,7 @@ class OrderAdmin(admin.ModelAdmin):
                     "member",
                     "email",
                     "phone",
-                    "language",
+                    "language_display",
                 ]
             },
         ),
@@ -172,11 +216,11 @@ class OrderAdmin(admin.ModelAdmin):
                     "payment_method",
                     "paid_at",
                     "expires_at",
-                    "subtotal_amount",
-                    "discount_amount",
-                    "shipping_amount",
-                    "total_amount",
-                    "refunded_amount",
+                    "subtotal_display",
+                    "discount_display",
+                    "shipping_display",
+                    "total_display",
+                    "refunded_display",
                 ]
             },
         ),
@@ -191,6 +235,14 @@ class OrderAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=Order._meta.get_field("language").verbose_name)
+    def language_display(self, order):
+        """The language the shopper ordered in (their emails are in it), by its name."""
+        try:
+            return get_language_info(order.language)["name_translated"]
+        except KeyError:
+            return order.language
 
     @admin.display(description=gettext_lazy("note"), boolean=True)
     def has_note(self, order):

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.choices import PaymentMethod, ShippingMethod
@@ -237,9 +238,27 @@ class OrderEvent(models.Model):
         verbose_name_plural = _("order events")
 
     def __str__(self) -> str:
-        return f"{self.order_id} {self.kind} {self.to_status}"
+        """What happened, as a sentence staff read (the caption of an event row in the
+        back office): "Payment status changed from Unpaid to Paid"."""
+        if self.kind != self.Kind.STATUS:
+            return str(self.get_kind_display())
+        labels = {"from": self.from_status_label, "to": self.to_status_label}
+        if self.machine == StateMachine.PAYMENT:
+            if self.from_status:
+                return gettext("Payment status changed from %(from)s to %(to)s") % labels
+            return gettext("Payment status set to %(to)s") % labels
+        if self.from_status:
+            return gettext("Fulfilment status changed from %(from)s to %(to)s") % labels
+        return gettext("Fulfilment status set to %(to)s") % labels
+
+    def _status_label(self, status: str) -> str:
+        labels = MACHINE_LABELS.get(self.machine, {})
+        return str(labels.get(status, status))
+
+    @property
+    def from_status_label(self) -> str:
+        return self._status_label(self.from_status) if self.from_status else ""
 
     @property
     def to_status_label(self) -> str:
-        labels = MACHINE_LABELS.get(self.machine, {})
-        return str(labels.get(self.to_status, self.to_status))
+        return self._status_label(self.to_status)

@@ -42,8 +42,9 @@ def form_data(form) -> dict:
 
 
 def staff_client(client, user):
-    """The test client logged in as this user. The back office speaks the shop's default
-    language, so tests compare messages with gettext of their English source."""
+    """The test client logged in as this user. The back office speaks the staff member's
+    language; the test client chooses none, so pages are in the shop's default language and
+    tests compare messages with gettext of their English source."""
     client.force_login(user)
     return client
 
