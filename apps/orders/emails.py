@@ -125,13 +125,12 @@ def facts_text(facts: list[dict]) -> str:
 
 def items_text(items: list[dict], summary: list[dict]) -> str:
     """The items and amounts of the text part, amounts aligned on the right."""
-    rows = [
-        (
-            " ".join(filter(None, [item["name"], item["options"], f"× {item['quantity']}"])),
-            item["amount"],
-        )
-        for item in items
-    ]
+    rows = []
+    for item in items:
+        label = " ".join(filter(None, [item["name"], item["options"], f"× {item['quantity']}"]))
+        if item.get("note"):
+            label += f" · {item['note']}"
+        rows.append((label, item["amount"]))
     lines = text_rows(rows)
     if summary:
         lines += "\n" + "-" * TEXT_WIDTH + "\n"
