@@ -58,6 +58,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, out: Path, language: str, server_images: bool, **options):
+        out = Path(out)
         out.mkdir(parents=True, exist_ok=True)
         self.out, self.server_images = out, server_images
         self.written: list[str] = []
