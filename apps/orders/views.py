@@ -221,7 +221,9 @@ def order_from_link(request, token):
     mailbox, as number and contact prove it on the lookup form. A guest's order opens in full
     (this session may then pay and ask for a return, as the session that placed it); a
     member's opens in full once they are signed in. A changed or expired link shows the
-    lookup form with the reason."""
+    lookup form with the reason; that form, posted back here, is the lookup."""
+    if request.method == "POST":
+        return lookup(request)
     invalid = _(
         "This link is not valid. Enter the order number and your mobile number or email to see"
         " the order."

@@ -177,6 +177,16 @@ def test_expired_link_shows_the_lookup_form_with_the_reason(client):
     assert 'name="contact"' in response.content.decode()
 
 
+def test_lookup_form_under_an_expired_link_finds_the_order(client):
+    order = place_order()
+    expired = link_path(signed_long_ago(order.number, days=31))
+
+    response = client.post(expired, {"number": order.number, "contact": "13800138000"})
+
+    assert response.status_code == 200
+    assert response.context["order"] == order
+
+
 def test_link_still_opens_the_order_before_its_time_is_up(client):
     order = place_order()
 
