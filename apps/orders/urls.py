@@ -10,5 +10,6 @@ urlpatterns = [
     path("checkout/place/", views.place, name="place"),
     path("orders/", views.my_orders, name="mine"),
     path("orders/lookup/", views.lookup, name="lookup"),
+    path("orders/link/<str:token>/", views.order_from_link, name="from_link"),
     path("orders/<str:number>/", views.order_detail, name="detail"),
 ]

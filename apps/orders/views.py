@@ -2,6 +2,7 @@ import logging
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -15,7 +16,7 @@ from apps.cart import services as cart_services
 from apps.core.choices import PaymentMethod, ShippingMethod
 from apps.core.client_ip import client_ip
 from apps.core.ratelimit import rate_limit_hit
-from apps.orders import selectors, services
+from apps.orders import emails, selectors, services
 from apps.orders.forms import CheckoutForm, OrderLookupForm, PlaceOrderForm
 from apps.payments.services import online_payment_available
 
@@ -206,3 +207,47 @@ def lookup(request):
             {"order": order, "full": False, "after_sales": after_sales},
         )
     return render(request, "orders/lookup.jinja", {"form": form}, status=status)
+
+
+def _order_link_refused(request, problem: str, status: int):
+    form = OrderLookupForm()
+    # The reason shows where the lookup form shows its own; the fields stay empty and quiet.
+    form.errors[NON_FIELD_ERRORS] = form.error_class([problem], error_class="nonfield")
+    return render(request, "orders/lookup.jinja", {"form": form}, status=status)
+
+
+def order_from_link(request, token):
+    """The order an email's button opens: the signed link proves the visitor reads the order's
+    mailbox, as number and contact prove it on the lookup form. A guest's order opens in full
+    (this session may then pay and ask for a return, as the session that placed it); a
+    member's opens in full once they are signed in. A changed or expired link shows the
+    lookup form with the reason; that form, posted back here, is the lookup."""
+    if request.method == "POST":
+        return lookup(request)
+    invalid = _(
+        "This link is not valid. Enter the order number and your mobile number or email to see"
+        " the order."
+    )
+    try:
+        number = emails.order_number_from_link(token)
+    except emails.OrderLinkExpired:
+        expired = _(
+            "This link has expired. Enter the order number and your mobile number or email to"
+            " see the order."
+        )
+        return _order_link_refused(request, expired, status=410)
+    except emails.OrderLinkInvalid:
+        return _order_link_refused(request, invalid, status=400)
+    order = selectors.order_for_viewer(number=number, user=request.user, session_numbers=[number])
+    full = order is not None
+    order = order or selectors.order_with_details(number=number)
+    if order is None:
+        return _order_link_refused(request, invalid, status=404)
+    _remember_order(request, order.number)
+    _remember_order(request, order.number, SESSION_LOOKED_UP)
+    after_sales = aftersales_selectors.order_after_sales(order=order)
+    return render(
+        request,
+        "orders/detail.jinja",
+        {"order": order, "full": full, "after_sales": after_sales},
+    )

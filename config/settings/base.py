@@ -253,12 +253,22 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="小家电旗舰店 <shop@example.com>")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="家味小家电 <shop@example.com>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SHOP_NAME = env("SHOP_NAME", default="")
+# Shoppers' emails come from DEFAULT_FROM_EMAIL's address under the shop's name in the
+# email's language (apps.core.emails). Their Message-IDs end in this domain; empty: the
+# sending address's domain.
+SHOP_EMAIL_DOMAIN = env("SHOP_EMAIL_DOMAIN", default="")
+# How long the button in an order or return email opens the order without typing its number
+# and phone (a signed link, apps.orders.emails.order_link).
+SHOP_ORDER_LINK_DAYS = env.int("SHOP_ORDER_LINK_DAYS", default=30)
 
 # --- Celery ----------------------------------------------------------------------------
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
+# Without Redis, tasks run in-process (eager). Celery still opens a connection to serialise
+# each task's arguments; the in-memory broker's URL names a host so kombu does not warn
+# "No hostname was supplied" for every email.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://localhost/")
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
