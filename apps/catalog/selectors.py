@@ -212,7 +212,7 @@ def _read_scheduled_banners() -> list[_ScheduledBanner]:
             banner=HomeBanner(
                 title=banner.title,
                 image_url=banner.image.url if banner.image else "",
-                link=translate_url(banner.link, language),
+                link=_link_in_language(banner.link, language),
                 width=width,
                 height=height,
             ),
@@ -220,6 +220,12 @@ def _read_scheduled_banners() -> list[_ScheduledBanner]:
         for banner in banners
         if banner.image
     ]
+
+
+def _link_in_language(path: str, language: str) -> str:
+    """A shop path as stored (the default language's, without a prefix) in `language`."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return translate_url(path, language)
 
 
 def product_list(
