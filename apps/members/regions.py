@@ -196,15 +196,17 @@ _PLACE_READINGS = {"长": "chang"}
 _VOWEL_START = re.compile(r"^[aoe]")
 
 
-def _pinyin(chinese: str) -> str:
-    """Place-name pinyin: syllables run together, an apostrophe where a syllable starting with
-    a vowel would blur the boundary (Xi'an), ü kept (Lüliang), first letter capitalised."""
-    syllables = lazy_pinyin(chinese, v_to_u=True)
-    if len(syllables) == len(chinese):  # one syllable per character: readings can be fixed
+def _pinyin(name: str, length: int) -> str:
+    """Place-name pinyin of the first `length` characters of a name: syllables run together, an
+    apostrophe where a syllable starting with a vowel would blur the boundary (Xi'an), ü kept
+    (Lüliang), first letter capitalised. The whole name is read, so its words decide each
+    character's reading (朝阳区 Chaoyang, where 朝阳 alone would be zhaoyang)."""
+    syllables = lazy_pinyin(name, v_to_u=True)
+    if len(syllables) == len(name):  # one syllable per character: readings can be fixed
         syllables = [
             _PLACE_READINGS.get(char, syllable)
-            for char, syllable in zip(chinese, syllables, strict=True)
-        ]
+            for char, syllable in zip(name, syllables, strict=True)
+        ][:length]
     text = syllables[0] if syllables else ""
     for syllable in syllables[1:]:
         text += f"'{syllable}" if _VOWEL_START.match(syllable) else syllable
@@ -230,7 +232,7 @@ def english_name(name: str) -> str:
             if stem.endswith(marker) and len(stem) > len(marker):
                 stem, stripped = stem[: -len(marker)], True
                 break
-    return f"{_pinyin(stem)}{ending}"
+    return f"{_pinyin(name, len(stem))}{ending}"
 
 
 def _english_wanted() -> bool:

@@ -67,6 +67,7 @@ def test_english_address_form_lists_provinces_and_districts_with_pinyin():
         ("山西省", "Shanxi"),
         ("内蒙古自治区", "Inner Mongolia"),
         ("长沙市", "Changsha"),
+        ("朝阳区", "Chaoyang District"),
         ("吕梁市", "Lüliang"),
         ("延边朝鲜族自治州", "Yanbian Prefecture"),
         ("阿拉善盟", "Alashan League"),
