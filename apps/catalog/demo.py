@@ -541,6 +541,14 @@ def _bulk_pictures() -> dict[str, list[ProductImage]]:
     return by_root
 
 
+def _bulk_picture(shared: list[ProductImage] | None, serial: int) -> ProductImage | None:
+    """The shared picture a bulk product shows, scattered (multiplicative hashing) so products
+    next to each other in a listing rarely show the same colour."""
+    if not shared:
+        return None
+    return shared[((serial * 2654435761) % 2**32 >> 16) % len(shared)]
+
+
 def load_bulk_products(*, total: int, batch_size: int = 2000) -> int:
     """Top the catalog up to `total` products quickly with bulk inserts (for benchmarks).
     Bulk products share the demo pictures of their category and reuse precomputed search
@@ -579,8 +587,7 @@ def load_bulk_products(*, total: int, batch_size: int = 2000) -> int:
                     part_words[part] = " ".join(words(part))
             search_text = " ".join([documents[key], *(part_words[part] for part in name.extra)])
             price = MODELS[model_index][2] + Decimal(number % 50)
-            shared = pictures.get(root_slug) or []
-            picture = shared[number % len(shared)] if shared else None
+            picture = _bulk_picture(pictures.get(root_slug), number)
             products.append(
                 Product(
                     slug=f"bulk-{number}",
@@ -621,9 +628,8 @@ def load_bulk_products(*, total: int, batch_size: int = 2000) -> int:
                 )
             category = by_id[category_id]
             root_slug = category.parent.slug if category.parent_id else category.slug
-            shared = pictures.get(root_slug) or []
-            if shared:
-                source = shared[serial % len(shared)]
+            source = _bulk_picture(pictures.get(root_slug), serial)
+            if source is not None:
                 images.append(
                     ProductImage(
                         product_id=product_id,
