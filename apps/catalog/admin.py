@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from import_export.admin import ExportMixin, ImportExportMixin
@@ -23,7 +24,7 @@ from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
 from apps.catalog import selectors, services
-from apps.catalog.models import Category, Product, ProductImage, ProductSpec, Series, Sku
+from apps.catalog.models import Banner, Category, Product, ProductImage, ProductSpec, Series, Sku
 from apps.catalog.resources import ProductResource, SkuResource
 from apps.core.images import image_upload_read
 from apps.core.money import format_cny
@@ -464,3 +465,60 @@ class ProductImageAdmin(TranslationAdmin):
         super().delete_queryset(request, queryset)
         for product in products:
             services.product_refresh_summary(product=product)
+
+
+class BannerForm(forms.ModelForm):
+    """Uploaded pictures (one per language) are checked and cut to the banner size."""
+
+    class Meta:
+        model = Banner
+        fields = ["title", "image", "link", "starts_at", "ends_at", "sort_order", "is_active"]
+
+    def _prepared(self, name: str):
+        upload = self.cleaned_data.get(name)
+        if not isinstance(upload, UploadedFile):
+            return upload
+        try:
+            return services.banner_image_prepare(data=image_upload_read(upload))
+        except services.CatalogError as error:
+            raise ValidationError(str(error)) from error
+
+    def clean_image_zh_hans(self):
+        return self._prepared("image_zh_hans")
+
+    def clean_image_en(self):
+        return self._prepared("image_en")
+
+
+@admin.register(Banner)
+class BannerAdmin(TranslationAdmin):
+    """The home page's campaign banners: shown while active and inside their dates, in sort
+    order; pictures are cut to 1200 × 600."""
+
+    form = BannerForm
+    list_display = ["picture", "title", "link", "starts_at", "ends_at", "sort_order", "is_active"]
+    list_display_links = ["picture", "title"]
+    list_editable = ["sort_order", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["title_zh_hans", "title_en", "link"]
+    fields = ["title", "image", "link", "starts_at", "ends_at", "sort_order", "is_active"]
+
+    @admin.display(description=gettext_lazy("picture"))
+    def picture(self, obj: Banner) -> str:
+        if not obj.image:
+            return "-"
+        return format_html(
+            '<img src="{}" width="120" height="60" alt="" loading="lazy">', obj.image.url
+        )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.banners_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        services.banners_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        services.banners_changed()

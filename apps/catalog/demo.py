@@ -2,16 +2,15 @@
 Running it again creates only what is missing (by slug or SKU code) and never changes a row
 that exists: prices, stock and texts edited by an operator survive `make run`."""
 
-import random
+from dataclasses import dataclass
 from decimal import Decimal
-from io import BytesIO
 
+from django.core.files.base import ContentFile
 from django.db import transaction
-from PIL import Image, ImageDraw
 
-from apps.catalog import services
-from apps.catalog.models import Category, Product, ProductImage, ProductSpec, Series, Sku
-from apps.catalog.search import document_for
+from apps.catalog import demo_pictures, services
+from apps.catalog.models import Banner, Category, Product, ProductImage, ProductSpec, Series, Sku
+from apps.catalog.search import document_for, words
 
 SERIES = [
     ("appliances", "小家电", "Small home appliances", "让厨房更省心", "Less effort in the kitchen"),
@@ -42,28 +41,254 @@ MODELS = [
     ("专业款", "Pro", Decimal("699")),
     ("家庭款", "Family", Decimal("299")),
 ]
-OPTIONS = [
-    ("白色", "White"),
-    ("红色", "Red"),
-    ("灰色", "Grey"),
-    ("大号", "Large"),
+# The colours SKUs come in: each option is a colour, and each of its pictures shows it.
+COLOURS = {
+    "white": ("白色", "White", (236, 234, 228)),
+    "red": ("红色", "Red", (200, 56, 52)),
+    "grey": ("灰色", "Grey", (112, 116, 122)),
+    "green": ("绿色", "Green", (92, 150, 110)),
+    "blue": ("蓝色", "Blue", (58, 110, 170)),
+}
+# Per model, its colours in option order: the first is the cover, so the products of a
+# category show five different colours in a listing.
+MODEL_COLOURS = [
+    ("white", "red", "grey", "blue"),
+    ("red", "grey", "white", "green"),
+    ("green", "red", "white", "grey"),
+    ("grey", "blue", "white", "red"),
+    ("blue", "green", "red", "white"),
 ]
+PICTURES_PER_PRODUCT = 3
 HERO_SLUGS = {"rice-cookers-smart", "woks-pro"}
 
+# What catalogue names are made of, per category: its name in an English title, then
+# (Chinese, English) features and sizes. The demo's products take one of each by model;
+# bulk products combine them with a product line and an edition.
+NAME_PARTS = {
+    "rice-cookers": (
+        "Rice Cooker",
+        [
+            ("智能", "Smart"),
+            ("IH", "IH"),
+            ("球釜", "Round-pot"),
+            ("低糖", "Low-sugar"),
+            ("柴火饭", "Wood-fire"),
+        ],
+        ["3L", "4L", "5L"],
+    ),
+    "mini-rice-cookers": (
+        "Mini Rice Cooker",
+        [
+            ("便携", "Portable"),
+            ("单人", "Single-serve"),
+            ("智能", "Smart"),
+            ("宿舍", "Dorm"),
+            ("陶瓷胆", "Ceramic-pot"),
+        ],
+        ["1.2L", "1.6L", "2L"],
+    ),
+    "kettles": (
+        "Electric Kettle",
+        [
+            ("恒温", "Keep-warm"),
+            ("不锈钢", "Stainless"),
+            ("玻璃", "Glass"),
+            ("双层防烫", "Cool-touch"),
+            ("快煮", "Fast-boil"),
+        ],
+        ["1.5L", "1.7L", "1.8L"],
+    ),
+    "air-fryers": (
+        "Air Fryer",
+        [
+            ("可视", "See-through"),
+            ("无油", "Oil-free"),
+            ("双篮", "Twin-basket"),
+            ("智能", "Smart"),
+            ("蒸烤", "Steam"),
+        ],
+        ["3.5L", "5L", "6L", "7L"],
+    ),
+    "soymilk-makers": (
+        "Soy Milk Maker",
+        [
+            ("破壁", "High-speed"),
+            ("免滤", "No-filter"),
+            ("静音", "Quiet"),
+            ("预约", "Timer"),
+            ("迷你", "Mini"),
+        ],
+        ["0.6L", "1L", "1.2L"],
+    ),
+    "blenders": (
+        "Blender",
+        [
+            ("破壁", "High-speed"),
+            ("静音", "Quiet"),
+            ("便携", "Portable"),
+            ("多功能", "Multi"),
+            ("加热", "Heated"),
+        ],
+        ["1.5L", "1.75L", "2L"],
+    ),
+    "woks": (
+        "Wok",
+        [
+            ("不粘", "Non-stick"),
+            ("铸铁", "Cast-iron"),
+            ("精铁", "Carbon-steel"),
+            ("麦饭石", "Stone-coated"),
+            ("无涂层", "Uncoated"),
+        ],
+        ["30cm", "32cm", "34cm"],
+    ),
+    "stock-pots": (
+        "Stock Pot",
+        [
+            ("不锈钢", "Stainless"),
+            ("珐琅", "Enamel"),
+            ("复底", "Tri-ply"),
+            ("加厚", "Heavy"),
+            ("双耳", "Two-handle"),
+        ],
+        ["20cm", "22cm", "24cm", "26cm"],
+    ),
+    "knives": (
+        "Kitchen Knife",
+        [
+            ("大马士革", "Damascus"),
+            ("锻打", "Forged"),
+            ("不锈钢", "Stainless"),
+            ("中式", "Chinese"),
+            ("切片", "Slicing"),
+        ],
+        ["17cm", "19cm", "21cm"],
+    ),
+    "chef-knives": (
+        "Chef's Knife",
+        [
+            ("日式", "Japanese-style"),
+            ("德式", "German-style"),
+            ("锻打", "Forged"),
+            ("大马士革", "Damascus"),
+            ("陶瓷", "Ceramic"),
+        ],
+        ["18cm", "20cm", "23cm"],
+    ),
+    "cutting-boards": (
+        "Cutting Board",
+        [
+            ("抗菌", "Antibacterial"),
+            ("竹制", "Bamboo"),
+            ("双面", "Double-sided"),
+            ("防霉", "Mould-proof"),
+            ("加厚", "Thick"),
+        ],
+        ["36×24cm", "40×28cm", "45×30cm"],
+    ),
+    "storage-boxes": (
+        "Food Storage Set",
+        [
+            ("玻璃", "Glass"),
+            ("密封", "Airtight"),
+            ("可微波", "Microwave-safe"),
+            ("分格", "Divided"),
+            ("叠放", "Stackable"),
+        ],
+        ["3件套", "5件套", "8件套"],
+    ),
+}
+NAME_SIZES_EN = {"3件套": "3-piece", "5件套": "5-piece", "8件套": "8-piece"}
+# Bulk products only: none of these is a demo model's name, so no bulk name repeats a demo one.
+PRODUCT_LINES = [
+    ("悦享", "Joy"),
+    ("臻选", "Select"),
+    ("青禾", "Qinghe"),
+    ("云朵", "Cloud"),
+    ("小暖", "Warmth"),
+    ("轻语", "Whisper"),
+    ("山茶", "Camellia"),
+    ("拾光", "Moments"),
+]
+EDITIONS = [
+    ("青春款", "Youth Edition"),
+    ("尊享版", "Premium"),
+    ("标准版", "Standard"),
+    ("礼盒装", "Gift Box"),
+    ("升级版", "Upgraded"),
+    ("国潮款", "Guochao Edition"),
+    ("简约款", "Simple"),
+    ("旗舰版", "Flagship"),
+]
+BANNERS = [
+    {
+        "slug": "year-end-deals",
+        "title": ("双十二 年终好价", "12.12 Year-end deals"),
+        "line": ("全场小家电 低至 7 折", "Small appliances up to 30% off"),
+        "link": "/series/appliances/",
+        "category": "rice-cookers",
+        "colour": "white",
+        "background": ((214, 52, 48), (168, 30, 36)),
+        "text": (255, 255, 255),
+    },
+    {
+        "slug": "new-arrivals",
+        "title": ("新品上市", "New arrivals"),
+        "line": ("好锅好刀，好好做饭", "Good pans, good knives"),
+        "link": "/category/woks/",
+        "category": "woks",
+        "colour": "red",
+        "background": ((238, 244, 240), (206, 224, 214)),
+        "text": (31, 31, 31),
+    },
+]
 
-def draw_picture(colour: tuple[int, int, int], seed: int, label: str) -> bytes:
-    """A simple product picture: a coloured body on a light background, drawn with Pillow."""
-    rng = random.Random(seed)  # noqa: S311 - decoration, not security
-    image = Image.new("RGB", (600, 600), (245, 243, 240))
-    draw = ImageDraw.Draw(image)
-    top = 140 + rng.randint(0, 60)
-    draw.rounded_rectangle((130, top, 470, 480), radius=rng.randint(20, 90), fill=colour)
-    draw.ellipse((250, top - 40, 350, top + 20), fill=tuple(max(c - 40, 0) for c in colour))
-    draw.rectangle((110, 490, 490, 510), fill=(210, 205, 200))
-    draw.text((20, 560), label, fill=(90, 90, 90))
-    buffer = BytesIO()
-    image.save(buffer, "JPEG", quality=85)
-    return buffer.getvalue()
+
+def _size_en(size: str) -> str:
+    return NAME_SIZES_EN.get(size, size)
+
+
+def demo_product_names(category: Category, model_index: int) -> tuple[str, str]:
+    """The name of a demo model, e.g. 智能电饭煲 3L 经典款 / Smart Rice Cooker 3L, Classic."""
+    name_en, features, sizes = NAME_PARTS[category.slug]
+    feature_zh, feature_en = features[model_index % len(features)]
+    size = sizes[model_index % len(sizes)]
+    model_zh, model_en, _price = MODELS[model_index]
+    return (
+        f"{feature_zh}{category.name_zh_hans} {size} {model_zh}",
+        f"{feature_en} {name_en} {_size_en(size)}, {model_en}",
+    )
+
+
+@dataclass(frozen=True)
+class BulkName:
+    zh: str
+    en: str
+    kind: tuple[str, str]  # the feature and the category's name, e.g. 智能电饭煲
+    extra: tuple[str, ...]  # the product line, size and edition in both languages
+
+
+def bulk_product_names(category: Category, serial: int) -> BulkName:
+    """The `serial`-th catalogue name of a category, e.g. 悦享 智能电饭煲 4L 青春款 / Joy Smart
+    Rice Cooker 4L Youth Edition: a product line, a feature, a size and an edition, shuffled
+    so neighbours differ in more than one word. Names repeat only after every combination
+    (960 or more per category) was used."""
+    name_en, features, sizes = NAME_PARTS[category.slug]
+    total = len(PRODUCT_LINES) * len(EDITIONS) * len(features) * len(sizes)
+    rest = (serial * 7919) % total  # 7919 is prime: a different combination for each serial
+    rest, edition = divmod(rest, len(EDITIONS))
+    rest, line = divmod(rest, len(PRODUCT_LINES))
+    size, feature = divmod(rest, len(features))
+    line_zh, line_en = PRODUCT_LINES[line]
+    feature_zh, feature_en = features[feature]
+    edition_zh, edition_en = EDITIONS[edition]
+    kind = (f"{feature_zh}{category.name_zh_hans}", f"{feature_en} {name_en}")
+    return BulkName(
+        zh=f"{line_zh} {kind[0]} {sizes[size]} {edition_zh}",
+        en=f"{line_en} {kind[1]} {_size_en(sizes[size])} {edition_en}",
+        kind=kind,
+        extra=(line_zh, line_en, sizes[size], _size_en(sizes[size]), edition_zh, edition_en),
+    )
 
 
 def _series() -> dict[str, Series]:
@@ -111,12 +336,13 @@ def _categories(series: dict[str, Series]) -> dict[str, Category]:
     return result
 
 
-def _product_fields(category_row, model_row, number: int) -> dict:
+def _product_fields(category_row, model_row, names: tuple[str, str]) -> dict:
     slug, _series_slug, zh, en, _colour = category_row
     model_zh, model_en, _price = model_row
+    name_zh, name_en = names
     return {
-        "name_zh_hans": f"{model_zh}{zh} {number:02d}",
-        "name_en": f"{model_en} {en[:-1] if en.endswith('s') else en} {number:02d}",
+        "name_zh_hans": name_zh,
+        "name_en": name_en,
         "subtitle_zh_hans": f"{model_zh}{zh}，品质之选",
         "subtitle_en": f"The {model_en.lower()} choice in {en.lower()}",
         "description_zh_hans": (
@@ -128,17 +354,51 @@ def _product_fields(category_row, model_row, number: int) -> dict:
         ),
         "keywords_zh_hans": f"{zh} 厨房 家用",
         "keywords_en": f"{en.lower()} kitchen home",
-        "seo_title_zh_hans": f"{model_zh}{zh} - 官方旗舰店",
-        "seo_title_en": f"{model_en} {en} - official store",
+        "seo_title_zh_hans": f"{name_zh} - 官方旗舰店",
+        "seo_title_en": f"{name_en} - official store",
     }
+
+
+class DemoPictures:
+    """Draws each (category, colour) picture once and lets every later product of that
+    category in that colour share its files (image and thumbnails)."""
+
+    def __init__(self):
+        self.drawn: dict[tuple[str, str], ProductImage] = {}
+
+    def add(self, *, product: Product, root_slug: str, colour: str, sort_order: int) -> None:
+        colour_zh, colour_en, rgb = COLOURS[colour]
+        alt = {
+            "alt_zh_hans": f"{product.name_zh_hans}（{colour_zh}）",
+            "alt_en": f"{product.name_en} ({colour_en})",
+        }
+        source = self.drawn.get((root_slug, colour))
+        if source is None:
+            picture = services.product_image_create(
+                product=product,
+                data=demo_pictures.draw_product_picture(root_slug, rgb),
+                sort_order=sort_order,
+            )
+            ProductImage.objects.filter(pk=picture.pk).update(**alt)
+            self.drawn[(root_slug, colour)] = picture
+            return
+        ProductImage.objects.create(
+            product=product,
+            image=source.image.name,
+            card_thumbnail=source.card_thumbnail,
+            small_thumbnail=source.small_thumbnail,
+            sort_order=sort_order,
+            **alt,
+        )
 
 
 @transaction.atomic
 def load_catalog(*, with_images: bool = True) -> int:
-    """Create the demo series, categories, products, SKUs, specs and pictures that are
-    missing; returns how many demo products there are."""
+    """Create the demo series, categories, products, SKUs, specs, pictures and banners that
+    are missing; returns how many demo products there are."""
     series = _series()
     categories = _categories(series)
+    pictures = DemoPictures()
     count = 0
     for category_row in CATEGORIES:
         slug, series_slug, zh, en, colour = category_row
@@ -157,11 +417,15 @@ def load_catalog(*, with_images: bool = True) -> int:
                     "is_hero": product_slug in HERO_SLUGS,
                     "sales_count": (count * 37) % 500 + (5000 if product_slug in HERO_SLUGS else 0),
                     "popularity": (count * 53) % 900 + (9000 if product_slug in HERO_SLUGS else 0),
-                    **_product_fields(category_row, model_row, count),
+                    **_product_fields(
+                        category_row, model_row, demo_product_names(category, model_index)
+                    ),
                 },
             )
             option_count = 2 + (count % 3)
-            for option_index, (option_zh, option_en) in enumerate(OPTIONS[:option_count]):
+            colours = MODEL_COLOURS[model_index][:option_count]
+            for option_index, colour_key in enumerate(colours):
+                option_zh, option_en, _rgb = COLOURS[colour_key]
                 price = model_row[2] + Decimal(option_index * 20)
                 stock = 0 if (count % 11 == 0 and option_index == 0) else 5 + (count * 7) % 120
                 _, sku_created = Sku.objects.get_or_create(
@@ -200,36 +464,103 @@ def load_catalog(*, with_images: bool = True) -> int:
                 )
             if with_images and not product.images.exists():
                 created = True
-                for picture in range(2):
-                    services.product_image_create(
-                        product=product,
-                        data=draw_picture(colour, count * 10 + picture, f"HM-{count:03d}"),
-                        alt=f"{product.name_zh_hans}",
-                        sort_order=picture,
+                for picture, colour_key in enumerate(colours[:PICTURES_PER_PRODUCT]):
+                    pictures.add(
+                        product=product, root_slug=slug, colour=colour_key, sort_order=picture
                     )
             if created:
                 services.product_refresh_summary(product=product)
+    if with_images:
+        load_category_pictures(categories)
+        load_banners()
     return count
 
 
-def _bulk_cover(sample_images: list[ProductImage], serial: int) -> str:
-    """The cover path of a bulk product, which shares the picture `serial` picks below."""
-    if not sample_images:
-        return ""
-    source = sample_images[serial % len(sample_images)]
-    return source.card_thumbnail or source.image.name
+def load_category_pictures(categories: dict[str, Category]) -> int:
+    """A picture for each category that has none (its root's silhouette in its colour);
+    returns how many were drawn."""
+    colours = {row[0]: row[4] for row in CATEGORIES}
+    drawn = 0
+    for category in categories.values():
+        if category.image:
+            continue
+        root_slug = category.parent.slug if category.parent_id else category.slug
+        data = demo_pictures.draw_category_picture(root_slug, colours[root_slug])
+        category.image.save(f"{category.slug}.jpg", ContentFile(data), save=False)
+        Category.objects.filter(pk=category.pk).update(image=category.image.name)
+        drawn += 1
+    if drawn:
+        services.catalog_tree_changed()
+    return drawn
+
+
+def load_banners() -> int:
+    """The demo campaign banners that are missing (matched by their link), drawn with their
+    text in both languages; returns how many were added."""
+    added = 0
+    for index, row in enumerate(BANNERS):
+        if Banner.objects.filter(link=row["link"]).exists():
+            continue
+        data = demo_pictures.draw_banner(
+            heading_zh=row["title"][0],
+            heading_en=row["title"][1],
+            line_zh=row["line"][0],
+            line_en=row["line"][1],
+            category_slug=row["category"],
+            colour=COLOURS[row["colour"]][2],
+            background=row["background"],
+            text=row["text"],
+        )
+        banner = Banner(
+            title_zh_hans=row["title"][0],
+            title_en=row["title"][1],
+            link=row["link"],
+            sort_order=index,
+        )
+        banner.image_zh_hans.save(f"{row['slug']}.jpg", ContentFile(data), save=False)
+        banner.save()
+        added += 1
+    if added:
+        services.banners_changed()
+    return added
+
+
+def _bulk_pictures() -> dict[str, list[ProductImage]]:
+    """The demo pictures of each top category, for bulk products of that category to share."""
+    by_root: dict[str, list[ProductImage]] = {}
+    seen: set[str] = set()
+    for picture in ProductImage.objects.select_related("product__category__parent").order_by("id"):
+        if picture.image.name in seen:
+            continue
+        seen.add(picture.image.name)
+        category = picture.product.category
+        root = category.parent if category.parent_id else category
+        by_root.setdefault(root.slug, []).append(picture)
+        if len(seen) >= 200:
+            break
+    return by_root
+
+
+def _bulk_picture(shared: list[ProductImage] | None, serial: int) -> ProductImage | None:
+    """The shared picture a bulk product shows, scattered (multiplicative hashing) so products
+    next to each other in a listing rarely show the same colour."""
+    if not shared:
+        return None
+    return shared[((serial * 2654435761) % 2**32 >> 16) % len(shared)]
 
 
 def load_bulk_products(*, total: int, batch_size: int = 2000) -> int:
     """Top the catalog up to `total` products quickly with bulk inserts (for benchmarks).
-    Bulk products share the demo pictures and reuse precomputed search words."""
+    Bulk products share the demo pictures of their category and reuse precomputed search
+    words."""
     existing = Product.objects.count()
     if existing >= total:
         return 0
-    categories = list(Category.objects.select_related("series"))
+    categories = list(Category.objects.select_related("series", "parent"))
     by_slug = {row[0]: row for row in CATEGORIES}
-    sample_images = list(ProductImage.objects.order_by("id")[:20])
-    documents: dict[tuple[str, int], str] = {}
+    pictures = _bulk_pictures()
+    documents: dict[tuple[str, str, str], str] = {}
+    part_words: dict[str, str] = {}
     created = 0
     number = existing
     while number < total:
@@ -240,15 +571,23 @@ def load_bulk_products(*, total: int, batch_size: int = 2000) -> int:
             root_slug = category.parent.slug if category.parent_id else category.slug
             row = by_slug[root_slug]
             model_index = number % len(MODELS)
-            fields = _product_fields(row, MODELS[model_index], number)
-            key = (root_slug, model_index)
+            name = bulk_product_names(category, number // len(categories))
+            fields = _product_fields(row, MODELS[model_index], (name.zh, name.en))
+            # Search words: segmented once per kind of product and per word around it (jieba
+            # for every one of 10,000 names would be most of the loading time).
+            key = (category.slug, *name.kind)
             if key not in documents:
                 documents[key] = document_for(
-                    names=[fields["name_zh_hans"], fields["name_en"]],
+                    names=list(name.kind),
                     texts=[fields["keywords_zh_hans"], fields["keywords_en"], row[2], row[3]],
                     codes=[],
                 )
+            for part in name.extra:
+                if part not in part_words:
+                    part_words[part] = " ".join(words(part))
+            search_text = " ".join([documents[key], *(part_words[part] for part in name.extra)])
             price = MODELS[model_index][2] + Decimal(number % 50)
+            picture = _bulk_picture(pictures.get(root_slug), number)
             products.append(
                 Product(
                     slug=f"bulk-{number}",
@@ -260,39 +599,45 @@ def load_bulk_products(*, total: int, batch_size: int = 2000) -> int:
                     min_price=price,
                     max_price=price + 20,
                     total_stock=number % 90,
-                    search_text=f"{documents[key]} bulk {number}",
-                    cover_image=_bulk_cover(sample_images, number),
+                    search_text=search_text,
+                    cover_image=(picture.card_thumbnail or picture.image.name) if picture else "",
                     **fields,
                 )
             )
         Product.objects.bulk_create(products, batch_size=1000)
         saved = Product.objects.filter(slug__in=[p.slug for p in products]).values_list(
-            "id", "slug"
+            "id", "slug", "category_id", "name_zh_hans", "name_en"
         )
-        for product_id, slug in saved:
+        by_id = {category.pk: category for category in categories}
+        for product_id, slug, category_id, name_zh, name_en in saved:
             serial = int(slug.rsplit("-", 1)[1])
-            base = MODELS[serial % len(MODELS)][2] + Decimal(serial % 50)
-            for option_index in range(2):
+            model_index = serial % len(MODELS)
+            base = MODELS[model_index][2] + Decimal(serial % 50)
+            for option_index, colour_key in enumerate(MODEL_COLOURS[model_index][:2]):
+                option_zh, option_en, _rgb = COLOURS[colour_key]
                 skus.append(
                     Sku(
                         product_id=product_id,
                         code=f"BULK-{serial}-{option_index + 1}",
-                        options_zh_hans=OPTIONS[option_index][0],
-                        options_en=OPTIONS[option_index][1],
+                        options_zh_hans=option_zh,
+                        options_en=option_en,
                         price=base + option_index * 20,
                         stock=(serial % 90) // 2,
                         sort_order=option_index,
                     )
                 )
-            if sample_images:
-                source = sample_images[serial % len(sample_images)]
+            category = by_id[category_id]
+            root_slug = category.parent.slug if category.parent_id else category.slug
+            source = _bulk_picture(pictures.get(root_slug), serial)
+            if source is not None:
                 images.append(
                     ProductImage(
                         product_id=product_id,
                         image=source.image.name,
                         card_thumbnail=source.card_thumbnail,
                         small_thumbnail=source.small_thumbnail,
-                        alt_zh_hans=source.alt_zh_hans,
+                        alt_zh_hans=name_zh,
+                        alt_en=name_en,
                     )
                 )
         Sku.objects.bulk_create(skus, batch_size=2000)

@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -61,6 +63,12 @@ class Category(SeoFields):
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     description = models.TextField(_("description"), blank=True)
+    image = models.ImageField(
+        _("picture"),
+        upload_to="categories/",
+        blank=True,
+        help_text=_("A square picture for the home page's category grid, shown at 200 × 200."),
+    )
     sort_order = models.PositiveIntegerField(_("sort order"), default=0)
 
     class Meta:
@@ -73,6 +81,11 @@ class Category(SeoFields):
 
     def get_absolute_url(self) -> str:
         return reverse("catalog:category", kwargs={"slug": self.slug})
+
+    @property
+    def image_url(self) -> str:
+        """The grid picture's URL; "" when the category has none."""
+        return self.image.url if self.image else ""
 
 
 class Product(SeoFields, TimeStampedModel):
@@ -270,3 +283,51 @@ class ProductSpec(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.value}"
+
+
+def banner_image_path(instance, filename: str) -> str:
+    import uuid
+
+    return f"banners/{uuid.uuid4().hex}.jpg"
+
+
+shop_path_validator = RegexValidator(
+    r"^/(?!/)\S*$", _("Enter a path on this shop that starts with “/”, e.g. /series/appliances/.")
+)
+
+
+class Banner(TimeStampedModel):
+    """A campaign picture at the top of the home page, shown while it is active and inside
+    its optional time window, in sort order. Pictures are stored at PICTURE_SIZE (2:1)."""
+
+    PICTURE_SIZE = (1200, 600)
+
+    title = models.CharField(
+        _("title"), max_length=100, help_text=_("Read out to shoppers who cannot see the picture.")
+    )
+    image = models.ImageField(_("picture"), upload_to=banner_image_path)
+    link = models.CharField(
+        _("link"),
+        max_length=200,
+        validators=[shop_path_validator],
+        help_text=_(
+            "A page of the shop without the language, e.g. /series/appliances/; English "
+            "pages link to its English version."
+        ),
+    )
+    starts_at = models.DateTimeField(_("shown from"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("shown until"), null=True, blank=True)
+    sort_order = models.PositiveIntegerField(_("sort order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["sort_order", "id"]
+        verbose_name = _("banner")
+        verbose_name_plural = _("banners")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("The end must come after the start.")})

@@ -22,12 +22,12 @@ from django.db.models import (
     When,
 )
 from django.dispatch import receiver
-from django.urls import get_script_prefix, reverse
-from django.utils import translation
+from django.urls import get_script_prefix, reverse, translate_url
+from django.utils import timezone, translation
 from modeltranslation.utils import build_localized_fieldname, resolution_order
 
 from apps.catalog import tree
-from apps.catalog.models import Category, Product, ProductImage, ProductSpec, Series, Sku
+from apps.catalog.models import Banner, Category, Product, ProductImage, ProductSpec, Series, Sku
 from apps.catalog.search import query_words
 from apps.core import pagecache
 from apps.core.kept import KeptPerVersion
@@ -145,6 +145,87 @@ def _read_home_sections() -> dict:
         ),
         "newest_products": product_cards(products.order_by("-created_at", "-id")[:8]),
     }
+
+
+@dataclass(frozen=True, slots=True)
+class HomeBanner:
+    """A banner as the home page's carousel shows it: the picture in the active language
+    (the Chinese one when there is no English one) and the link in that language."""
+
+    title: str
+    image_url: str
+    link: str
+    width: int
+    height: int
+
+
+@dataclass(frozen=True, slots=True)
+class _ScheduledBanner:
+    starts_at: object  # datetime | None
+    ends_at: object
+    banner: HomeBanner
+
+
+# Every active banner that has not ended, per language, kept by each worker until the catalog
+# changes (saving a banner bumps its version); the time window is checked on every read.
+_scheduled_banners: KeptPerVersion[list[_ScheduledBanner]] = KeptPerVersion(
+    "catalog", size=len(settings.LANGUAGES)
+)
+HOME_BANNERS_LIMIT = 8
+
+
+def home_banners(*, request=None, now=None) -> list[HomeBanner]:
+    """The banners live now, in display order. Given the request of a cached page, the page
+    is cached no longer than the next moment a banner starts or ends."""
+    now = now or timezone.now()
+    scheduled = _scheduled_banners.get("banners", _read_scheduled_banners)
+    live = [
+        item.banner
+        for item in scheduled
+        if (item.starts_at is None or item.starts_at <= now)
+        and (item.ends_at is None or now < item.ends_at)
+    ]
+    if request is not None:
+        changes = [
+            moment
+            for item in scheduled
+            for moment in (item.starts_at, item.ends_at)
+            if moment is not None and moment > now
+        ]
+        if changes:
+            pagecache.valid_until(request, min(changes))
+    return live[:HOME_BANNERS_LIMIT]
+
+
+def _read_scheduled_banners() -> list[_ScheduledBanner]:
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    width, height = Banner.PICTURE_SIZE
+    banners = (
+        Banner.objects.filter(is_active=True)
+        .exclude(ends_at__lte=timezone.now())  # ended for good
+        .order_by("sort_order", "id")
+    )
+    return [
+        _ScheduledBanner(
+            starts_at=banner.starts_at,
+            ends_at=banner.ends_at,
+            banner=HomeBanner(
+                title=banner.title,
+                image_url=banner.image.url if banner.image else "",
+                link=_link_in_language(banner.link, language),
+                width=width,
+                height=height,
+            ),
+        )
+        for banner in banners
+        if banner.image
+    ]
+
+
+def _link_in_language(path: str, language: str) -> str:
+    """A shop path as stored (the default language's, without a prefix) in `language`."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return translate_url(path, language)
 
 
 def product_list(

@@ -11,10 +11,16 @@ from django.db.models import F, Max, Min, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import gettext as _
 
-from apps.catalog.models import Product, ProductImage, Sku
+from apps.catalog.models import Banner, Product, ProductImage, Sku
 from apps.catalog.search import document_for
 from apps.core import pagecache
-from apps.core.images import ImageRejected, image_open_checked, image_reencode, image_thumbnail
+from apps.core.images import (
+    MAX_IMAGE_BYTES,
+    ImageRejected,
+    image_open_checked,
+    image_reencode,
+    image_thumbnail,
+)
 from apps.core.money import money
 
 logger = logging.getLogger(__name__)
@@ -92,6 +98,27 @@ def catalog_tree_changed() -> None:
     """A series or category was added, changed or removed: pages showing the tree, and the
     tree each worker keeps (apps.catalog.tree), are read again once the change is committed."""
     transaction.on_commit(lambda: pagecache.bump_version("catalog"))
+
+
+def banners_changed() -> None:
+    """A home-page banner was added, changed or removed: the home page is read again once the
+    change is committed. (A banner's own start and end need no write: apps.catalog.selectors
+    .home_banners checks the time on every read and limits how long the page is cached.)"""
+    transaction.on_commit(lambda: pagecache.bump_version("catalog"))
+
+
+def banner_image_prepare(*, data: bytes) -> ContentFile:
+    """An uploaded banner picture cut to 2:1 and stored at Banner.PICTURE_SIZE as JPEG, so every
+    banner of the carousel has the same size; CatalogError when it is not an image we take."""
+    if len(data) > MAX_IMAGE_BYTES:
+        raise CatalogError(_("The image is larger than 5 MB."))
+    try:
+        image = image_open_checked(data)
+    except ImageRejected as error:
+        raise CatalogError(str(error)) from error
+    content = image_thumbnail(image, Banner.PICTURE_SIZE)
+    content.name = "banner.jpg"
+    return content
 
 
 def products_set_published(*, product_ids: list[int], published: bool) -> int:

@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from apps.catalog.models import Category, Product, ProductImage, ProductSpec, Series, Sku
+from apps.catalog.models import Banner, Category, Product, ProductImage, ProductSpec, Series, Sku
 
 
 @register(Series)
@@ -39,3 +39,8 @@ class ProductImageTranslation(TranslationOptions):
 @register(ProductSpec)
 class ProductSpecTranslation(TranslationOptions):
     fields = ("name", "value")
+
+
+@register(Banner)
+class BannerTranslation(TranslationOptions):
+    fields = ("title", "image")

@@ -101,9 +101,9 @@ class RegionFieldsForm(forms.Form):
                 district = ""
             self.initial = {**self.initial, "city": city, "district": district}
         for name, placeholder, choices in (
-            ("province", _("Choose a province"), regions.provinces()),
-            ("city", _("Choose a city"), city_choices),
-            ("district", _("Choose a district"), district_choices),
+            ("province", _("Choose a province"), regions.labelled(regions.provinces())),
+            ("city", _("Choose a city"), regions.labelled(city_choices)),
+            ("district", _("Choose a district"), regions.labelled(district_choices)),
         ):
             field = self.fields[name]
             field.choices = [("", placeholder), *choices]

@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import TimeStampedModel
-from apps.members.regions import full_region_name
+from apps.members.regions import full_region_label, full_region_name
 from apps.members.validators import validate_mobile
 
 
@@ -100,3 +100,8 @@ class Address(TimeStampedModel):
     @property
     def region_name(self) -> str:
         return full_region_name(self.province_name, self.city_name, self.district_name)
+
+    @property
+    def region_label(self) -> str:
+        """The region for the page: on English pages with its pinyin reading after it."""
+        return full_region_label(self.province_name, self.city_name, self.district_name)

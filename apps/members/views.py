@@ -115,12 +115,13 @@ def address_set_default(request, address_id: int):
 @cache_control(public=True, max_age=24 * 3600)
 def region_children(request):
     """JSON for the region cascade: the cities of ?parent=<province code>, the districts of
-    ?parent=<city code>, the provinces without a parent; 404 for an unknown code."""
+    ?parent=<city code>, the provinces without a parent; 404 for an unknown code. Each has its
+    Chinese `name` and the `label` to show (with pinyin on English pages)."""
     children = regions.children_of(request.GET.get("parent", "").strip()[:12])
     if children is None:
         return JsonResponse({"error": _("No such province or city.")}, status=404)
     return JsonResponse(
-        [{"code": code, "name": name} for code, name in children],
+        [{"code": code, "name": name, "label": regions.label(name)} for code, name in children],
         safe=False,
         json_dumps_params={"ensure_ascii": False},
     )

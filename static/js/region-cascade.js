@@ -1,5 +1,5 @@
 // Province → city → district selects that fill themselves as the shopper chooses.
-// Markup: templates/members/partials/region_fields.html (a [data-region-cascade] block with
+// Markup: templates/members/partials/region_fields.jinja (a [data-region-cascade] block with
 // selects named …province, …city, …district). Without JavaScript the "Update choices" button
 // (name="refresh") reloads the lists from the server; with it, the lists come from
 // /members/regions/?parent=<code> (or the block's data-regions-url).
@@ -24,7 +24,8 @@
   function fill(select, regions) {
     clearChoices(select);
     regions.forEach(function (region) {
-      select.add(new Option(region.name, region.code));
+      // The label has the pinyin beside the Chinese name on English pages.
+      select.add(new Option(region.label || region.name, region.code));
     });
     if (regions.length === 1) {
       select.value = regions[0].code;

@@ -4,7 +4,15 @@ import factory
 from factory.django import DjangoModelFactory
 
 from apps.catalog import services
-from apps.catalog.models import Category, Product, ProductImage, ProductSpec, Series, Sku
+from apps.catalog.models import (
+    Banner,
+    Category,
+    Product,
+    ProductImage,
+    ProductSpec,
+    Series,
+    Sku,
+)
 
 
 class SeriesFactory(DjangoModelFactory):
@@ -97,3 +105,15 @@ class ProductImageFactory(DjangoModelFactory):
         """Product cards show the first picture, as after an upload in the admin."""
         if create:
             services.product_refresh_cover(product=obj.product)
+
+
+class BannerFactory(DjangoModelFactory):
+    """An active home-page banner without a time window, with a picture in Chinese only."""
+
+    class Meta:
+        model = Banner
+
+    title_zh_hans = factory.Sequence(lambda n: f"活动{n}")
+    title_en = factory.Sequence(lambda n: f"Campaign {n}")
+    image_zh_hans = factory.django.ImageField(width=1200, height=600, color="red")
+    link = "/series/appliances/"

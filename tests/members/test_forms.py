@@ -55,8 +55,8 @@ def test_an_invalid_mobile_number_gives_a_clear_error():
 def test_bound_form_lists_the_cities_and_districts_of_the_submitted_choices():
     form = AddressForm(VALID)
 
-    assert ("440300", "深圳市") in form.fields["city"].choices
-    assert ("440305", "南山区") in form.fields["district"].choices
+    assert ("440300", "深圳市 Shenzhen") in form.fields["city"].choices
+    assert ("440305", "南山区 Nanshan District") in form.fields["district"].choices
 
 
 def test_refresh_form_drops_a_city_from_the_previous_province_and_shows_no_errors():
@@ -67,7 +67,7 @@ def test_refresh_form_drops_a_city_from_the_previous_province_and_shows_no_error
 
     assert not form.is_bound
     assert form["city"].value() == "110100"  # the only city of 北京市 is chosen for the shopper
-    assert ("110105", "朝阳区") in form.fields["district"].choices
+    assert ("110105", "朝阳区 Chaoyang District") in form.fields["district"].choices
     assert form["district"].value() == ""
     assert form["street"].value() == "科技园路 1 号"
 

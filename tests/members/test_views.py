@@ -323,7 +323,7 @@ def test_update_choices_button_lists_the_provinces_cities_without_saving(member_
 
     page = response.content.decode()
     assert response.status_code == 200
-    assert '<option value="440300">深圳市</option>' in page
+    assert '<option value="440300">深圳市 Shenzhen</option>' in page
     assert 'value="张三"' in page
     assert 'role="alert"' not in page
     assert not Address.objects.filter(member=member).exists()
@@ -472,20 +472,20 @@ def test_regions_endpoint_lists_the_provinces_without_a_parent(client):
     response = client.get(reverse("members:regions"))
 
     assert response.status_code == 200
-    assert {"code": "440000", "name": "广东省"} in response.json()
+    assert {"code": "440000", "name": "广东省", "label": "广东省"} in response.json()
     assert len(response.json()) == 31
 
 
 def test_regions_endpoint_lists_the_cities_of_a_province(client):
     response = client.get(reverse("members:regions"), {"parent": "440000"})
 
-    assert {"code": "440300", "name": "深圳市"} in response.json()
+    assert {"code": "440300", "name": "深圳市", "label": "深圳市"} in response.json()
 
 
 def test_regions_endpoint_lists_the_districts_of_a_city(client):
     response = client.get(reverse("members:regions"), {"parent": "440300"})
 
-    assert {"code": "440305", "name": "南山区"} in response.json()
+    assert {"code": "440305", "name": "南山区", "label": "南山区"} in (response.json())
     assert all(item["code"].startswith("4403") for item in response.json())
 
 
