@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test lint fmt bench messages worker beat migrate demo check clean
+.PHONY: run test lint fmt bench messages worker beat migrate demo check clean screenshots
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,11 @@ fmt: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py --large
 	$(BIN)/python benchmarks/checkout.py
+
+# Pages at 375 and 1366 px in both languages, the back office per role and every email, into
+# docs/screenshots/ (needs Debian's Chromium: apt-get install chromium fonts-noto-cjk).
+screenshots: $(STAMP)
+	$(BIN)/python scripts/screenshots.py
 
 messages: $(STAMP)
 	$(MANAGE) makemessages -l zh_Hans -l en --ignore=.venv --ignore=tests --no-obsolete

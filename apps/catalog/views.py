@@ -15,7 +15,11 @@ from apps.core.redirects import redirect_back
 
 @cache_anonymous_page("catalog")
 def home(request):
-    context = {**selectors.home_sections(), "series_list": tree.series_list()}
+    context = {
+        **selectors.home_sections(),
+        "banners": selectors.home_banners(request=request),
+        "series_list": tree.series_list(),
+    }
     return render(request, "catalog/home.jinja", context)
 
 

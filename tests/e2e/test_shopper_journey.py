@@ -34,17 +34,17 @@ def test_shopper_browses_filters_searches_compares_and_switches_language(
     expect(page).to_have_url(re.compile(r"price_min=300.*in_stock=true|in_stock=true.*price_min"))
     page.get_by_role("link", name=shown("Price: low to high")).click()
     expect(page).to_have_url(re.compile(r"sort=price"))
-    expect(product_cards(page)).to_have_text(["智能款电饭煲 02", "专业款电饭煲 04"])
+    expect(product_cards(page)).to_have_text(["IH电饭煲 4L 智能款", "低糖电饭煲 3L 专业款"])
 
     # A product, then one of its SKUs: its own price and code.
-    page.get_by_role("link", name="智能款电饭煲 02").click()
-    expect(page.get_by_role("heading", name="智能款电饭煲 02", level=1)).to_be_visible()
-    page.get_by_role("link", name="红色").click()
-    expect(page.get_by_role("link", name="红色")).to_have_attribute("aria-current", "true")
+    page.get_by_role("link", name="IH电饭煲 4L 智能款").click()
+    expect(page.get_by_role("heading", name="IH电饭煲 4L 智能款", level=1)).to_be_visible()
+    page.get_by_role("link", name="灰色").click()
+    expect(page.get_by_role("link", name="灰色")).to_have_attribute("aria-current", "true")
     expect(page.locator(".product-main .price")).to_have_text("¥419.00")
     expect(page.get_by_text("RIC-002-2", exact=True)).to_be_visible()
     page.get_by_role("button", name=shown("Add to comparison")).click()
-    expect(page.get_by_role("status")).to_contain_text("智能款电饭煲 02")
+    expect(page.get_by_role("status")).to_contain_text("IH电饭煲 4L 智能款")
 
     # Search in Chinese from the header's search box.
     search = page.get_by_role("search")
@@ -52,16 +52,16 @@ def test_shopper_browses_filters_searches_compares_and_switches_language(
     search.get_by_role("button", name=shown("Search"), exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("电饭煲")
     expect(product_cards(page)).to_have_text([re.compile("电饭煲")] * 5)
-    page.get_by_role("link", name="专业款电饭煲 04").click()
+    page.get_by_role("link", name="低糖电饭煲 3L 专业款").click()
     page.get_by_role("button", name=shown("Add to comparison")).click()
-    expect(page.get_by_role("status")).to_contain_text("专业款电饭煲 04")
+    expect(page.get_by_role("status")).to_contain_text("低糖电饭煲 3L 专业款")
 
     # Both products side by side.
     header = page.get_by_role("navigation", name=shown("Main"))
     header.get_by_role("link", name=shown("Compare")).click()
     expect(page.get_by_role("heading", name=shown("Compare products"), level=1)).to_be_visible()
     columns = page.get_by_role("columnheader")
-    expect(columns).to_have_text(["智能款电饭煲 02", "专业款电饭煲 04"])
+    expect(columns).to_have_text(["IH电饭煲 4L 智能款", "低糖电饭煲 3L 专业款"])
     expect(page.get_by_role("row", name=shown("Price"))).to_contain_text("¥399.00")
 
     # The language menu → English: the same comparison, in English.
@@ -71,5 +71,5 @@ def test_shopper_browses_filters_searches_compares_and_switches_language(
     expect(page.locator("html")).to_have_attribute("lang", "en")
     heading = shown("Compare products", "en")
     expect(page.get_by_role("heading", name=heading, level=1)).to_be_visible()
-    expect(columns).to_have_text(["Smart Rice cooker 02", "Pro Rice cooker 04"])
+    expect(columns).to_have_text(["IH Rice Cooker 4L, Smart", "Low-sugar Rice Cooker 3L, Pro"])
     assert console_errors == []
