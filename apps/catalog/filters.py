@@ -64,13 +64,19 @@ class ProductFilter(django_filters.FilterSet):
             if name != "sort" and name not in hidden and value not in (None, "", False)
         )
 
-    def sort_options(self, current: str | None):
-        """(value, short label, full label, chosen) for the segmented control."""
-        chosen = current if current in SORT_SHORT_LABELS else "popular"
-        return [
+    def sort_options(self, current: str | None, *, relevance: bool = False):
+        """(value, short label, full label, chosen) for the segmented control; search results
+        start with their own order, the best match first (no `sort` in the address)."""
+        default = "" if relevance else "popular"
+        chosen = current if current in SORT_SHORT_LABELS else default
+        options = [
             (value, SORT_SHORT_LABELS[value], label, value == chosen)
             for value, label in SORT_CHOICES
         ]
+        if relevance:
+            best = ("", pgettext_lazy("sort", "Best match"), _("Best match"), chosen == "")
+            options.insert(0, best)
+        return options
 
     def filter_category(self, queryset, name, value):
         return queryset.filter(Q(category__slug=value) | Q(category__parent__slug=value))

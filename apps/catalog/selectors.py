@@ -320,11 +320,25 @@ def product_search(*, query: str, limit: int) -> SearchResults:
     return results
 
 
-def search_page(*, query: str, page_number, per_page: int) -> tuple[Page, SearchResults]:
+def search_page(
+    *, query: str, page_number, per_page: int, narrow=None
+) -> tuple[Page, SearchResults]:
     """The requested page of a search, its products ready for cards in ranked order; a
-    missing, malformed or out-of-range number gives the first or last page."""
+    missing, malformed or out-of-range number gives the first or last page.
+
+    `narrow`, given, takes the ranked products' queryset and returns it filtered and perhaps
+    sorted (the listing's ProductFilter): one more query, only when the shopper filters or
+    sorts; the results keep their rank unless a sort order was chosen."""
     results = product_search(query=query, limit=SEARCH_CANDIDATES)
-    paginator = Paginator(results.product_ids, per_page)
+    product_ids = results.product_ids
+    if narrow is not None and product_ids:
+        chosen, sorted_ = narrow(published_products().filter(pk__in=product_ids))
+        kept = list(chosen.values_list("pk", flat=True))
+        if not sorted_:
+            wanted = set(kept)
+            kept = [pk for pk in product_ids if pk in wanted]
+        product_ids = kept
+    paginator = Paginator(product_ids, per_page)
     try:
         page = paginator.page(page_number or 1)
     except InvalidPage:

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from apps.catalog import selectors, services, tree
 from apps.catalog.filters import ProductFilter
+from apps.catalog.models import Product
 from apps.catalog.search import MAX_QUERY_LENGTH
 from apps.core.pagecache import cache_anonymous_page
 from apps.core.pagination import page_of
@@ -91,8 +92,25 @@ def product_detail(request, slug):
 @cache_anonymous_page("catalog")
 def search(request):
     query = request.GET.get("q", "").strip()
+    products = ProductFilter(request.GET, queryset=Product.objects.none())
+    narrow = None
+    if (
+        products.is_bound
+        and products.form.is_valid()
+        and products.active_count() + bool(products.form.cleaned_data.get("sort"))
+    ):
+
+        def narrow(queryset):
+            return (
+                products.filter_queryset(queryset),
+                bool(products.form.cleaned_data.get("sort")),
+            )
+
     page, results = selectors.search_page(
-        query=query, page_number=request.GET.get("page"), per_page=settings.SHOP_PAGE_SIZE
+        query=query,
+        page_number=request.GET.get("page"),
+        per_page=settings.SHOP_PAGE_SIZE,
+        narrow=narrow,
     )
     context = {
         "query": query[:MAX_QUERY_LENGTH],
@@ -100,6 +118,8 @@ def search(request):
         "page": page,
         "cards": page.object_list,
         "results_capped": results.has_more,
+        "filter": products,
+        "series_list": tree.series_list(),
     }
     return render(request, "catalog/search.jinja", context)
 

@@ -4,9 +4,10 @@ costs the same in a catalog of any size (benchmarks/README.md, 2026-11-29)."""
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from apps.catalog import selectors, services
-from tests.catalog.factories import ProductFactory, ProductImageFactory
+from tests.catalog.factories import ProductFactory, ProductImageFactory, SkuFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -142,3 +143,40 @@ def test_best_selling_matches_have_an_index_carrying_the_search_words():
         (definition,) = cursor.fetchone()
 
     assert "(sales_count DESC, id DESC) INCLUDE (search_vector) WHERE is_published" in definition
+
+
+@pytest.fixture
+def priced_cookers():
+    """Three rice cookers, best-selling first: ¥299, ¥599 (sold out) and ¥199."""
+    made = []
+    for name, price, stock, sold in (("甲", 299, 5, 30), ("乙", 599, 0, 20), ("丙", 199, 5, 10)):
+        product = ProductFactory(name_zh_hans=f"电饭煲 {name}", sales_count=sold, skus=[])
+        SkuFactory(product=product, price=price, stock=stock)
+        made.append(product)
+    return made
+
+
+def test_search_results_are_narrowed_by_filters_and_keep_their_rank(client, priced_cookers):
+    response = client.get(reverse("catalog:search"), {"q": "电饭煲", "price_min": "250"})
+
+    assert names(response) == ["电饭煲 甲", "电饭煲 乙"]
+    assert "筛选（1）" in response.content.decode()
+
+    response = client.get(reverse("catalog:search"), {"q": "电饭煲", "in_stock": "true"})
+
+    assert names(response) == ["电饭煲 甲", "电饭煲 丙"]
+
+
+def test_search_results_can_be_sorted_by_price(client, priced_cookers):
+    response = client.get(reverse("catalog:search"), {"q": "电饭煲", "sort": "price"})
+
+    assert names(response) == ["电饭煲 丙", "电饭煲 甲", "电饭煲 乙"]
+
+
+def test_a_malformed_search_filter_is_ignored_and_said(client, priced_cookers):
+    response = client.get(reverse("catalog:search"), {"q": "电饭煲", "price_min": "cheap"})
+
+    assert response.status_code == 200
+    assert names(response) == ["电饭煲 甲", "电饭煲 乙", "电饭煲 丙"]
+    assert "price_min" in response.context["filter"].form.errors
+    assert _("Some filters were not understood and were ignored.") in response.content.decode()
