@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.choices import PaymentMethod, ShippingMethod
@@ -31,7 +31,7 @@ class PickupPoint(models.Model):
     (new hours, a move) never rewrite what an earlier buyer was told."""
 
     name = models.CharField(_("name"), max_length=100)
-    address = models.CharField(_("address"), max_length=200)
+    address = models.CharField(pgettext_lazy("pickup point", "address"), max_length=200)
     opening_hours = models.CharField(
         _("opening hours"),
         max_length=100,

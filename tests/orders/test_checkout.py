@@ -398,3 +398,44 @@ def test_demo_shop_has_two_pickup_points_in_shanghai():
     assert len(points) == 2
     assert all(point.address_zh_hans.startswith("上海市") for point in points)
     assert all(point.name_en for point in points)
+
+
+# Session, member and cart, the member again, cart lines, pictures, the address book, and the
+# active pickup points (one small query) once the header's menu has been read.
+CHECKOUT_QUERIES = 7
+# A pickup order's review also reads its point, to show it and to catch a retired one.
+REVIEW_QUERIES = {"courier": 5, "pickup": 6}
+
+
+def test_checkout_takes_a_fixed_number_of_queries(
+    member_client, default_address, django_assert_num_queries
+):
+    PickupPointFactory.create_batch(3)
+    AddressFactory.create_batch(3, member=default_address.member)
+    member_client.get(reverse("orders:checkout"))
+
+    with django_assert_num_queries(CHECKOUT_QUERIES):
+        response = member_client.get(reverse("orders:checkout"))
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("method", ["courier", "pickup"])
+def test_review_takes_a_fixed_number_of_queries(
+    member_client, default_address, django_assert_num_queries, method
+):
+    point = PickupPointFactory()
+    checkout(
+        member_client,
+        shipping_method=method,
+        saved_address=default_address.pk,
+        pickup_point=point.pk,
+        recipient_name="王五",
+        phone="13800138000",
+    )
+    member_client.get(reverse("orders:review"))
+
+    with django_assert_num_queries(REVIEW_QUERIES[method]):
+        response = member_client.get(reverse("orders:review"))
+
+    assert response.status_code == 200
