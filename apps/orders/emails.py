@@ -104,11 +104,24 @@ def order_summary(order: Order) -> list[dict]:
 
 
 def order_facts(order: Order) -> list[dict]:
-    """The order's number, date and parcel, as label and value rows."""
+    """The order's number, date, where it goes (or where it is collected) and its parcel, as
+    label and value rows."""
     facts = [
         {"label": _("Order number"), "value": order.number},
         {"label": _("Order date"), "value": date_format(localtime(order.created_at), "Y-m-d H:i")},
     ]
+    if order.is_pickup:
+        point = " · ".join(part for part in (order.pickup_name, order.pickup_address) if part)
+        facts.append({"label": _("In-store pickup"), "value": point or _("In-store pickup")})
+        if order.pickup_hours:
+            facts.append({"label": _("Opening hours"), "value": order.pickup_hours})
+        if order.pickup_phone:
+            facts.append({"label": _("Phone"), "value": order.pickup_phone})
+    elif order.address_line:
+        facts.append(
+            {"label": _("Delivery address"), "value": f"{order.address_line} {order.postal_code}"}
+        )
+    facts.append({"label": _("Recipient"), "value": f"{order.recipient_name} {order.phone}"})
     if order.tracking_number:
         facts.append(
             {
