@@ -4,6 +4,7 @@ from apps.catalog.demo import load_bulk_products, load_catalog
 from apps.community.demo import load_help_pages
 from apps.members.demo import load_members
 from apps.members.models import User
+from apps.segments.demo import load_segments
 from apps.staff.demo import DEMO_STAFF, load_staff
 
 
@@ -30,6 +31,7 @@ class Command(BaseCommand):
         staff = load_staff() if existing < len(DEMO_STAFF) else existing
         self.stdout.write(f"staff users: {staff}")
         self.stdout.write(f"members: {load_members()}")
+        self.stdout.write(f"customer segments: {load_segments()}")
         if products:
             added = load_bulk_products(total=products)
             self.stdout.write(f"bulk products added: {added}")
