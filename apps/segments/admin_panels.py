@@ -4,7 +4,8 @@ in 12 months, last paid order and return requests, read in two queries
 
 from django.contrib import admin
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -35,8 +36,8 @@ class MemberCustomerPanelMixin:
         segments = self._customer_profile(member).segments
         if not segments:
             return _("In no segment")
-        items = format_html_join("", "<li>{}</li>", ((segment.name,) for segment in segments))
-        return format_html('<ul class="customer-segments">{}</ul>', items)
+        # One segment a line: names may hold commas of either language.
+        return format_html_join(mark_safe("<br>"), "{}", ((segment.name,) for segment in segments))
 
     @admin.display(description=gettext_lazy("spent in 12 months"))
     def customer_spend_12m(self, member) -> str:
