@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from apps.members.models import Address, User
+from apps.segments.admin_panels import CUSTOMER_PANEL_FIELDS, MemberCustomerPanelMixin
 
 
 class MemberCreationForm(AdminUserCreationForm):
@@ -45,12 +46,13 @@ class AddressInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(MemberCustomerPanelMixin, DjangoUserAdmin):
     form = MemberChangeForm
     add_form = MemberCreationForm
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Personal info"), {"fields": ("last_name", "first_name", "phone")}),
+        (_("As a customer"), {"fields": CUSTOMER_PANEL_FIELDS}),
         (
             _("Permissions"),
             {
@@ -87,6 +89,7 @@ class UserAdmin(DjangoUserAdmin):
         "is_superuser",
         "groups",
         "user_permissions",
+        *CUSTOMER_PANEL_FIELDS,
     )
 
     def get_inlines(self, request, obj):
