@@ -151,6 +151,22 @@ def items_text(items: list[dict], summary: list[dict]) -> str:
     return lines
 
 
+def order_parts(*, order: Order, items: list[dict], summary: list[dict], facts: list[dict]):
+    """What every email about an order shows besides its own words: the items, the amounts,
+    the facts (each also as aligned text) and the button that opens the order."""
+    return {
+        "order": order,
+        "items": items,
+        "summary": summary,
+        "items_text": items_text(items, summary),
+        "facts": facts,
+        "facts_text": facts_text(facts),
+        "button_url": order_link(order),
+        "button_label": _("View your order"),
+        "link_days": settings.SHOP_ORDER_LINK_DAYS,
+    }
+
+
 def order_email(*, order: Order, kind: str, line_id: int | None = None) -> EmailMultiAlternatives:
     """One order email, in the order's language, ready to send."""
     with translation.override(order.language):
@@ -164,17 +180,9 @@ def order_email(*, order: Order, kind: str, line_id: int | None = None) -> Email
             {
                 "subject": subject,
                 "headline": HEADLINES[kind](),
-                "order": order,
                 "kind": kind,
                 "line": next((line for line in lines if line.pk == line_id), None),
-                "items": items,
-                "summary": summary,
-                "items_text": items_text(items, summary),
-                "facts": facts,
-                "facts_text": facts_text(facts),
-                "button_url": order_link(order),
-                "button_label": _("View your order"),
-                "link_days": settings.SHOP_ORDER_LINK_DAYS,
+                **order_parts(order=order, items=items, summary=summary, facts=facts),
             },
         )
         return email_message(subject=subject, text=text, html=html, to=[order.email])
