@@ -472,8 +472,36 @@ def load_catalog(*, with_images: bool = True) -> int:
                 services.product_refresh_summary(product=product)
     if with_images:
         load_category_pictures(categories)
+        load_series_banners(series)
         load_banners()
     return count
+
+
+def load_series_banners(series: dict[str, Series]) -> int:
+    """A banner for each demo series that has none: its name and tagline in both languages
+    beside its first category's product; returns how many were drawn."""
+    drawn = 0
+    for slug, zh, en, tagline_zh, tagline_en in SERIES:
+        row = series[slug]
+        if row.banner:
+            continue
+        first = next(category for category in CATEGORIES if category[1] == slug)
+        data = demo_pictures.draw_banner(
+            heading_zh=zh,
+            heading_en=en,
+            line_zh=tagline_zh,
+            line_en=tagline_en,
+            category_slug=first[0],
+            colour=COLOURS["white"][2],
+            background=((246, 240, 236), (228, 214, 206)),
+            text=(31, 31, 31),
+        )
+        row.banner.save(f"{slug}.jpg", ContentFile(data), save=False)
+        Series.objects.filter(pk=row.pk).update(banner=row.banner.name)
+        drawn += 1
+    if drawn:
+        services.catalog_tree_changed()
+    return drawn
 
 
 def load_category_pictures(categories: dict[str, Category]) -> int:

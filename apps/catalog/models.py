@@ -32,6 +32,12 @@ class Series(SeoFields):
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     tagline = models.CharField(_("tagline"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
+    banner = models.ImageField(
+        _("banner"),
+        upload_to="series/",
+        blank=True,
+        help_text=_("A wide picture (2:1, e.g. 1200 × 600) at the top of the series page."),
+    )
     sort_order = models.PositiveIntegerField(_("sort order"), default=0)
 
     class Meta:
@@ -44,6 +50,11 @@ class Series(SeoFields):
 
     def get_absolute_url(self) -> str:
         return reverse("catalog:series", kwargs={"slug": self.slug})
+
+    @property
+    def banner_url(self) -> str:
+        """The series page's banner URL; "" when the series has none."""
+        return self.banner.url if self.banner else ""
 
 
 class Category(SeoFields):

@@ -1,6 +1,7 @@
 """A series has its own page: its name, its categories and only its products."""
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from tests.catalog.factories import CategoryFactory, ProductFactory, SeriesFactory
@@ -59,3 +60,12 @@ def test_series_pages_are_in_the_sitemap(client, two_series):
     sitemap = client.get("/sitemap.xml").content.decode()
 
     assert "/series/kitchen/" in sitemap and "/en/series/knives/" in sitemap
+
+
+def test_a_series_page_shows_its_banner_when_it_has_one(client):
+    series = SeriesFactory(name_zh_hans="厨具")
+    series.banner.save("kitchenware.jpg", ContentFile(b"not read by the page"), save=True)
+
+    page = client.get(series.get_absolute_url()).content.decode()
+
+    assert f'<img class="series-banner" src="{series.banner.url}" alt="厨具' in page
