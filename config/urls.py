@@ -39,6 +39,7 @@ if core_views.bare_enabled():
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("members/", include("apps.members.urls")),
+    path("favourites/", include("apps.favourites.urls")),
     path("help/", include("apps.community.urls")),
     path("cart/", include("apps.cart.urls")),
     path("", include("apps.orders.urls")),

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "apps.payments",
     "apps.aftersales",
     "apps.segments",
+    "apps.favourites",
 ]
 
 MIDDLEWARE = [

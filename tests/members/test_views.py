@@ -449,9 +449,9 @@ def test_address_list_query_count_does_not_grow_with_the_book(
     assert len(response.context["addresses"]) == 12
 
 
-def test_dashboard_needs_three_queries(member_client, django_assert_max_num_queries):
-    # session, member, recent orders
-    with django_assert_max_num_queries(3):
+def test_dashboard_needs_four_queries(member_client, django_assert_max_num_queries):
+    # session, member, recent orders, latest favourites
+    with django_assert_max_num_queries(4):
         response = member_client.get(reverse("members:dashboard"))
 
     assert response.status_code == 200
