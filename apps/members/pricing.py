@@ -101,3 +101,19 @@ _CARD_FIELDS = tuple(ProductCard.__dataclass_fields__)
 
 def _fields(card: ProductCard) -> dict:
     return {name: getattr(card, name) for name in _CARD_FIELDS}
+
+
+@dataclass(frozen=True)
+class ShelfPrice:
+    """What a product page shows beside a list price: the viewer's own member price, or
+    else the lowest member price."""
+
+    member_price: UnitPrice | None = None
+    member_from: Decimal | None = None
+
+
+def shelf_price(*, list_price: Decimal, member) -> ShelfPrice:
+    offer = member_price(list_price=list_price, tier=selectors.member_tier(member))
+    if offer is not None:
+        return ShelfPrice(member_price=offer)
+    return ShelfPrice(member_from=member_from_price(list_price))
