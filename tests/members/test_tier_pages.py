@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.members import services
 from apps.members.demo import load_tiers
@@ -42,7 +43,15 @@ def test_member_centre_shows_tier_benefits_and_progress(client):
     assert "银卡" in page
     assert "全场 98 折" in page
     assert "¥1,770.00" in page
-    assert f"¥230.00 more by {reach_by} to reach 金卡" in page
+    assert (
+        _("Spend %(amount)s more by %(date)s to reach %(tier)s.")
+        % {
+            "amount": "¥230.00",
+            "date": reach_by,
+            "tier": "金卡",
+        }
+        in page
+    )
 
 
 def test_member_centre_of_a_new_member_shows_the_entry_tier(client):
@@ -52,7 +61,14 @@ def test_member_centre_of_a_new_member_shows_the_entry_tier(client):
     page = client.get(reverse("members:dashboard")).content.decode()
 
     assert "普通会员" in page
-    assert "¥500.00 within 12 months to reach 银卡" in page
+    assert (
+        _("Spend %(amount)s within 12 months to reach %(tier)s.")
+        % {
+            "amount": "¥500.00",
+            "tier": "银卡",
+        }
+        in page
+    )
 
 
 def test_staff_read_a_members_tier_history_on_their_page(client):
