@@ -1,7 +1,6 @@
 """The steps of returns and exchanges, told to the shopper in the order's language, as text
 and HTML in the shop's layout, with one button that opens the order (and its requests)."""
 
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -9,13 +8,7 @@ from django.utils.translation import gettext as _
 from apps.aftersales.models import ReturnRequest
 from apps.core.emails import email_message, render_email
 from apps.core.jinja2 import cny
-from apps.orders.emails import (
-    email_items,
-    facts_text,
-    items_text,
-    order_lines_for_email,
-    order_link,
-)
+from apps.orders.emails import email_items, order_lines_for_email, order_parts
 
 RETURN_SUBJECTS = {
     "requested": lambda: _("We received your request %(number)s"),
@@ -81,17 +74,9 @@ def return_email(*, return_request: ReturnRequest, step: str) -> EmailMultiAlter
             {
                 "subject": subject,
                 "headline": RETURN_HEADLINES[step](),
-                "order": order,
                 "return_request": return_request,
                 "step": step,
-                "items": items,
-                "summary": summary,
-                "items_text": items_text(items, summary),
-                "facts": facts,
-                "facts_text": facts_text(facts),
-                "button_url": order_link(order),
-                "button_label": _("View your order"),
-                "link_days": settings.SHOP_ORDER_LINK_DAYS,
+                **order_parts(order=order, items=items, summary=summary, facts=facts),
             },
         )
         return email_message(subject=subject, text=text, html=html, to=[order.email])

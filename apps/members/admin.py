@@ -9,6 +9,7 @@ from modeltranslation.admin import TranslationAdmin
 
 from apps.members import services
 from apps.members.models import Address, Tier, TierEvent, User
+from apps.segments.admin_panels import CUSTOMER_PANEL_FIELDS, MemberCustomerPanelMixin
 
 
 class MemberCreationForm(AdminUserCreationForm):
@@ -70,13 +71,14 @@ class TierEventInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(MemberCustomerPanelMixin, DjangoUserAdmin):
     form = MemberChangeForm
     add_form = MemberCreationForm
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Personal info"), {"fields": ("last_name", "first_name", "phone")}),
         (_("VIP tier"), {"fields": ("tier",)}),
+        (_("As a customer"), {"fields": CUSTOMER_PANEL_FIELDS}),
         (
             _("Permissions"),
             {
@@ -118,6 +120,7 @@ class UserAdmin(DjangoUserAdmin):
         "is_superuser",
         "groups",
         "user_permissions",
+        *CUSTOMER_PANEL_FIELDS,
     )
 
     def get_inlines(self, request, obj):

@@ -6,17 +6,19 @@ from datetime import date
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
+from modeltranslation.admin import TranslationAdmin
 
 from apps.members.validators import normalise_mobile
 from apps.orders import selectors, services
 from apps.orders.forms import ShipForm
-from apps.orders.models import Order, OrderEvent, OrderLine
+from apps.orders.models import Order, OrderEvent, OrderLine, PickupPoint
 from apps.payments import services as payment_services
 from apps.staff.admin_base import ReadOnlyPageMixin, money_display
 from apps.staff.selectors import ORDERS_TO_SHIP, ORDERS_TO_SHIP_WITH_NOTE
@@ -126,6 +128,36 @@ class RefundForm(forms.Form):
         return {line.pk: self.cleaned_data.get(f"line_{line.pk}") or 0 for line in self.order_lines}
 
 
+@admin.register(PickupPoint)
+class PickupPointAdmin(TranslationAdmin):
+    """The shops where buyers collect in-store pickup orders, in both languages. A point is
+    retired by unticking "offered at checkout": orders placed for it keep their copy."""
+
+    list_display = ["name", "address", "opening_hours", "phone", "is_active", "sort_order"]
+    list_editable = ["is_active", "sort_order"]
+    list_filter = ["is_active"]
+    search_fields = ["name_zh_hans", "name_en", "address_zh_hans", "address_en"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    fieldsets = [
+        (None, {"fields": ["name", "address", "opening_hours", "phone", "map_url"]}),
+        (gettext_lazy("At checkout"), {"fields": ["is_active", "sort_order"]}),
+    ]
+
+
+COURIER_FIELDS = ["province", "city", "district", "street", "postal_code"]
+PICKUP_FIELDS = ["pickup_point", "pickup_name", "pickup_address", "pickup_hours", "pickup_phone"]
+
+
+def _pickup_instead_of_address(fields) -> list[str]:
+    shown = []
+    for field in fields:
+        if field == COURIER_FIELDS[0]:
+            shown.extend(PICKUP_FIELDS)
+        elif field not in COURIER_FIELDS:
+            shown.append(field)
+    return shown
+
+
 @admin.register(Order)
 class OrderAdmin(ReadOnlyPageMixin, admin.ModelAdmin):
     list_display = [
@@ -145,6 +177,7 @@ class OrderAdmin(ReadOnlyPageMixin, admin.ModelAdmin):
         "payment_status",
         "payment_method",
         "shipping_method",
+        "pickup_point",
         HasNoteFilter,
         "invoice_requested",
         ("created_at", admin.DateFieldListFilter),
@@ -197,11 +230,7 @@ class OrderAdmin(ReadOnlyPageMixin, admin.ModelAdmin):
                 "fields": [
                     "shipping_method",
                     "recipient_name",
-                    "province",
-                    "city",
-                    "district",
-                    "street",
-                    "postal_code",
+                    *COURIER_FIELDS,
                     "carrier",
                     "tracking_number",
                     "shipped_at",
@@ -235,6 +264,17 @@ class OrderAdmin(ReadOnlyPageMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_fieldsets(self, request, obj=None):
+        """A pickup order shows where it is collected (as the buyer was told) instead of a
+        courier address."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not obj.is_pickup:
+            return fieldsets
+        return [
+            (name, {**options, "fields": _pickup_instead_of_address(options["fields"])})
+            for name, options in fieldsets
+        ]
 
     @admin.display(description=Order._meta.get_field("language").verbose_name)
     def language_display(self, order):

@@ -104,11 +104,24 @@ def order_summary(order: Order) -> list[dict]:
 
 
 def order_facts(order: Order) -> list[dict]:
-    """The order's number, date and parcel, as label and value rows."""
+    """The order's number, date, where it goes (or where it is collected) and its parcel, as
+    label and value rows."""
     facts = [
         {"label": _("Order number"), "value": order.number},
         {"label": _("Order date"), "value": date_format(localtime(order.created_at), "Y-m-d H:i")},
     ]
+    if order.is_pickup:
+        point = " · ".join(part for part in (order.pickup_name, order.pickup_address) if part)
+        facts.append({"label": _("In-store pickup"), "value": point or _("In-store pickup")})
+        if order.pickup_hours:
+            facts.append({"label": _("Opening hours"), "value": order.pickup_hours})
+        if order.pickup_phone:
+            facts.append({"label": _("Phone"), "value": order.pickup_phone})
+    elif order.address_line:
+        facts.append(
+            {"label": _("Delivery address"), "value": f"{order.address_line} {order.postal_code}"}
+        )
+    facts.append({"label": _("Recipient"), "value": f"{order.recipient_name} {order.phone}"})
     if order.tracking_number:
         facts.append(
             {
@@ -138,6 +151,22 @@ def items_text(items: list[dict], summary: list[dict]) -> str:
     return lines
 
 
+def order_parts(*, order: Order, items: list[dict], summary: list[dict], facts: list[dict]):
+    """What every email about an order shows besides its own words: the items, the amounts,
+    the facts (each also as aligned text) and the button that opens the order."""
+    return {
+        "order": order,
+        "items": items,
+        "summary": summary,
+        "items_text": items_text(items, summary),
+        "facts": facts,
+        "facts_text": facts_text(facts),
+        "button_url": order_link(order),
+        "button_label": _("View your order"),
+        "link_days": settings.SHOP_ORDER_LINK_DAYS,
+    }
+
+
 def order_email(*, order: Order, kind: str, line_id: int | None = None) -> EmailMultiAlternatives:
     """One order email, in the order's language, ready to send."""
     with translation.override(order.language):
@@ -151,17 +180,9 @@ def order_email(*, order: Order, kind: str, line_id: int | None = None) -> Email
             {
                 "subject": subject,
                 "headline": HEADLINES[kind](),
-                "order": order,
                 "kind": kind,
                 "line": next((line for line in lines if line.pk == line_id), None),
-                "items": items,
-                "summary": summary,
-                "items_text": items_text(items, summary),
-                "facts": facts,
-                "facts_text": facts_text(facts),
-                "button_url": order_link(order),
-                "button_label": _("View your order"),
-                "link_days": settings.SHOP_ORDER_LINK_DAYS,
+                **order_parts(order=order, items=items, summary=summary, facts=facts),
             },
         )
         return email_message(subject=subject, text=text, html=html, to=[order.email])

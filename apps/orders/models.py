@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.choices import PaymentMethod, ShippingMethod
@@ -23,6 +23,40 @@ def new_order_number() -> str:
     a collision), and not guessable in sequence."""
     today = timezone.localdate().strftime("%Y%m%d")
     return f"{today}{secrets.randbelow(10**10):010d}"
+
+
+class PickupPoint(models.Model):
+    """A shop counter where buyers collect in-store pickup orders, managed in the back office
+    in both languages. An order copies the point's details when it is placed, so later edits
+    (new hours, a move) never rewrite what an earlier buyer was told."""
+
+    name = models.CharField(_("name"), max_length=100)
+    address = models.CharField(pgettext_lazy("pickup point", "address"), max_length=200)
+    opening_hours = models.CharField(
+        _("opening hours"),
+        max_length=100,
+        help_text=_("As shoppers read it, e.g. “Daily 10:00–21:00”."),
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    map_url = models.URLField(
+        _("map link"),
+        blank=True,
+        help_text=_("A link that opens the point on a map (Amap, Baidu Maps…)."),
+    )
+    is_active = models.BooleanField(
+        _("offered at checkout"),
+        default=True,
+        help_text=_("Untick to stop offering the point; orders already placed keep it."),
+    )
+    sort_order = models.PositiveIntegerField(_("sort order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "id"]
+        verbose_name = _("pickup point")
+        verbose_name_plural = _("pickup points")
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Order(TimeStampedModel):
@@ -68,6 +102,21 @@ class Order(TimeStampedModel):
     region_code = models.CharField(_("district code"), max_length=12, blank=True)
     street = models.CharField(_("street address"), max_length=200, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    # In-store pickup: the point chosen, and its details as they were when the order was
+    # placed (in the order's language); the link survives only while the point exists.
+    pickup_point = models.ForeignKey(
+        PickupPoint,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="orders",
+        verbose_name=_("pickup point"),
+    )
+    pickup_name = models.CharField(_("pickup point name"), max_length=100, blank=True)
+    pickup_address = models.CharField(_("pickup point address"), max_length=200, blank=True)
+    pickup_hours = models.CharField(_("pickup point opening hours"), max_length=100, blank=True)
+    pickup_phone = models.CharField(_("pickup point phone"), max_length=20, blank=True)
+    pickup_map_url = models.URLField(_("pickup point map link"), blank=True)
     customer_note = models.CharField(_("customer note"), max_length=500, blank=True)
     invoice_requested = models.BooleanField(_("invoice requested"), default=False)
     invoice_title = models.CharField(_("invoice title"), max_length=100, blank=True)
@@ -134,6 +183,10 @@ class Order(TimeStampedModel):
     def awaits_online_payment(self) -> bool:
         """An online order the shopper may still pay on the payment page."""
         return self.awaits_payment and self.payment_method == PaymentMethod.ONLINE
+
+    @property
+    def is_pickup(self) -> bool:
+        return self.shipping_method == ShippingMethod.PICKUP
 
     @property
     def address_line(self) -> str:

@@ -8,7 +8,7 @@ from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.utils import timezone
 
 from apps.orders.choices import FulfilmentStatus
-from apps.orders.models import Order, OrderEvent, OrderLine
+from apps.orders.models import Order, OrderEvent, OrderLine, PickupPoint
 
 
 def orders_for_member(*, member) -> QuerySet[Order]:
@@ -40,6 +40,18 @@ def order_for_viewer(*, number: str, user, session_numbers: list[str]) -> Order 
     if order.member_id is None and number in session_numbers:
         return order
     return None
+
+
+def pickup_points_active() -> list[PickupPoint]:
+    """The pickup points offered at checkout, in the back office's order (one query)."""
+    return list(PickupPoint.objects.filter(is_active=True))
+
+
+def pickup_point_active(*, point_id: int | None) -> PickupPoint | None:
+    """One pickup point still offered at checkout; None for an unknown or retired one."""
+    if point_id is None:
+        return None
+    return PickupPoint.objects.filter(pk=point_id, is_active=True).first()
 
 
 def _normalise_contact(contact: str) -> str:

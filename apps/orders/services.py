@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from apps.cart.models import Cart
@@ -23,7 +23,7 @@ from apps.core.outbox import outbox_enqueue
 from apps.members.models import TierEvent
 from apps.members.services import member_recompute_tier_on_commit
 from apps.orders.choices import FulfilmentStatus, PaymentStatus, StateMachine
-from apps.orders.models import Order, OrderEvent, OrderLine, new_order_number
+from apps.orders.models import Order, OrderEvent, OrderLine, PickupPoint, new_order_number
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +80,7 @@ class CheckoutDetails:
     invoice_requested: bool = False
     invoice_title: str = ""
     invoice_tax_id: str = ""
+    pickup_point_id: int | None = None
 
 
 def _record(
@@ -237,6 +238,25 @@ class _OrderNumberTaken(Exception):
     pass
 
 
+def _pickup_snapshot(*, details: CheckoutDetails, language: str) -> dict:
+    """The pickup point's details as the order keeps them, in the order's language. A pickup
+    order needs a point still offered; a courier order keeps none."""
+    if details.shipping_method != ShippingMethod.PICKUP:
+        return {"pickup_point_id": None}
+    point = PickupPoint.objects.filter(pk=details.pickup_point_id, is_active=True).first()
+    if point is None:
+        raise OrderError(_("That pickup point is no longer offered. Please choose another."))
+    with translation.override(language):
+        return {
+            "pickup_point_id": point.pk,
+            "pickup_name": point.name,
+            "pickup_address": point.address,
+            "pickup_hours": point.opening_hours,
+            "pickup_phone": point.phone,
+            "pickup_map_url": point.map_url,
+        }
+
+
 def _order_place_once(
     *,
     cart: Cart,
@@ -272,6 +292,7 @@ def _order_place_once(
             problems = [f"{line.sku}: {line.problem}" for line in pricing.lines if line.problem]
             if problems:
                 raise OutOfStock(" ".join(problems))
+            pickup = _pickup_snapshot(details=details, language=language)
             online = details.payment_method == PaymentMethod.ONLINE
             cash_on_delivery = details.payment_method == PaymentMethod.CASH_ON_DELIVERY
             order = Order.objects.create(
@@ -291,7 +312,7 @@ def _order_place_once(
                     if online
                     else None
                 ),
-                **details.__dict__,
+                **{**details.__dict__, **pickup},
             )
             OrderLine.objects.bulk_create(
                 OrderLine(

@@ -45,11 +45,15 @@ def _initial_checkout(request, addresses) -> dict:
         PaymentMethod.ONLINE if online_payment_available() else PaymentMethod.BANK_TRANSFER,
     )
     if request.user.is_authenticated:
+        # The default address goes first in the address book (the form preselects it); its
+        # recipient is also the first guess for who collects a pickup order.
+        first = addresses[0] if addresses else None
         initial.setdefault("email", request.user.email)
-        initial.setdefault("phone", request.user.phone)
-        default = next((a for a in addresses if a.is_default), None)
-        if default is not None:
-            initial.setdefault("saved_address", default.pk)
+        initial.setdefault("phone", request.user.phone or (first.mobile if first else ""))
+        initial.setdefault(
+            "recipient_name",
+            first.recipient_name if first else request.user.get_full_name(),
+        )
     return initial
 
 
@@ -60,18 +64,17 @@ def checkout(request):
         messages.info(request, _("Check your cart before checking out."))
         return redirect("cart:detail")
     addresses = _saved_addresses(request)
-    options = {"addresses": addresses, "online_payment": online_payment_available()}
+    options = {
+        "addresses": addresses,
+        "pickup_points": selectors.pickup_points_active(),
+        "online_payment": online_payment_available(),
+    }
     if request.method == "POST" and "refresh" in request.POST:
         form = CheckoutForm.for_refresh(request.POST, **options)
     elif request.method == "POST":
         form = CheckoutForm(request.POST, **options)
         if form.is_valid():
-            data = {
-                key: value
-                for key, value in form.cleaned_data.items()
-                if key not in {"saved_address"}
-            }
-            data["saved_address"] = form.cleaned_data.get("saved_address")
+            data = dict(form.cleaned_data)
             data["delivery"] = form.delivery()
             request.session[SESSION_CHECKOUT] = data
             return redirect("orders:review")
@@ -84,17 +87,20 @@ def _details_from_session(request) -> services.CheckoutDetails | None:
     data = request.session.get(SESSION_CHECKOUT)
     if not data:
         return None
-    return services.CheckoutDetails(
-        email=data["email"],
-        phone=data["phone"],
-        shipping_method=data["shipping_method"],
-        payment_method=data["payment_method"],
-        customer_note=data.get("customer_note", ""),
-        invoice_requested=data.get("invoice_requested", False),
-        invoice_title=data.get("invoice_title", ""),
-        invoice_tax_id=data.get("invoice_tax_id", ""),
+    fields = {
+        "email": data["email"],
+        "phone": data.get("phone", ""),
+        "shipping_method": data["shipping_method"],
+        "payment_method": data["payment_method"],
+        "customer_note": data.get("customer_note", ""),
+        "invoice_requested": data.get("invoice_requested", False),
+        "invoice_title": data.get("invoice_title", ""),
+        "invoice_tax_id": data.get("invoice_tax_id", ""),
+        # The delivery (a saved address, the typed one or a pickup) has the last word on who
+        # receives the order and their mobile number.
         **data["delivery"],
-    )
+    }
+    return services.CheckoutDetails(**fields)
 
 
 def review(request):
@@ -105,9 +111,18 @@ def review(request):
     pricing = cart_selectors.cart_pricing(cart=cart, shipping_method=details.shipping_method)
     if not pricing.can_check_out:
         return redirect("cart:detail")
+    pickup_point = None
+    if details.shipping_method == ShippingMethod.PICKUP:
+        pickup_point = selectors.pickup_point_active(point_id=details.pickup_point_id)
+        if pickup_point is None:
+            messages.error(
+                request, _("That pickup point is no longer offered. Please choose another.")
+            )
+            return redirect("orders:checkout")
     form = PlaceOrderForm(initial={"idempotency_key": PlaceOrderForm.new_key()})
     context = {
         "details": details,
+        "pickup_point": pickup_point,
         "pricing": pricing,
         "form": form,
         "payment_label": PaymentMethod(details.payment_method).label,

@@ -63,6 +63,9 @@ ROLES: dict[str, Role] = {
             "promotions.*",
             "mailing.*",
             "stats.view_*",
+            # Customer segments: read and export (defining them is the store manager's).
+            "segments.view_segment",
+            "segments.export_segment",
         ],
     ),
     "designer": Role(

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "apps.orders",
     "apps.payments",
     "apps.aftersales",
+    "apps.segments",
 ]
 
 MIDDLEWARE = [

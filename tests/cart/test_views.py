@@ -160,3 +160,24 @@ def test_a_negative_quantity_is_refused_and_changes_nothing(client):
     assert [str(message) for message in response.context["messages"]] == [
         _("Please enter a quantity of 0 or more.")
     ]
+
+
+def test_a_cart_with_items_is_kept_out_of_search_engines_an_empty_one_is_not(client):
+    noindex = '<meta name="robots" content="noindex">'
+
+    assert noindex not in client.get(reverse("cart:detail")).content.decode()
+
+    guest_cart(client, (SkuFactory(), 1))
+
+    assert noindex in client.get(reverse("cart:detail")).content.decode()
+
+
+def test_buy_now_puts_the_sku_in_the_cart_and_opens_checkout(client):
+    sku = SkuFactory(stock=5)
+
+    response = client.post(
+        reverse("cart:add"), {"sku": sku.pk, "quantity": "2", "buy_now": "1"}, follow=True
+    )
+
+    assert response.redirect_chain[0][0] == reverse("orders:checkout")
+    assert response.context["pricing"].lines[0].quantity == 2

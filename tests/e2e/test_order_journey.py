@@ -1,5 +1,6 @@
 """A guest buys, pays with the simulated gateway, tracks the order, sees it shipped by the
-warehouse in admin, and asks to return it: in a real browser, by role and visible label."""
+warehouse in admin, and asks to return it; a member checks out to a saved address or picks
+the order up in a shop: in a real browser, by role and visible label."""
 
 import re
 
@@ -8,8 +9,10 @@ from django.test import Client
 
 from apps.catalog.models import Product
 from apps.orders import services
+from apps.orders.demo import load_pickup_points
 from apps.orders.models import Order
 from tests.e2e.labels import shown
+from tests.members.factories import AddressFactory, UserFactory
 from tests.staff.factories import StaffUserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -24,10 +27,13 @@ def add_to_cart(page, shop, slug, option):
 
 def staff_page(browser, shop, live_server, roles):
     """A second browser, logged in as a staff member of these roles."""
-    staff = StaffUserFactory(roles=roles)
+    return logged_in_page(browser, shop, StaffUserFactory(roles=roles))
+
+
+def logged_in_page(browser, shop, user, **options):
     client = Client()
-    client.force_login(staff)
-    context = browser.new_context(locale="zh-CN")
+    client.force_login(user)
+    context = browser.new_context(locale="zh-CN", **options)
     context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": shop}]
     )
@@ -110,3 +116,50 @@ def test_guest_buys_pays_tracks_and_asks_for_a_return(
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     assert order.return_requests.count() == 1
     assert console_errors == []
+
+
+def test_member_checks_out_to_a_saved_address_or_picks_up_without_javascript(shop, browser):
+    from playwright.sync_api import expect
+
+    load_pickup_points()
+    member = UserFactory(phone="13900139000")
+    AddressFactory(member=member, recipient_name="王芳", street="科技园路 9 号")
+    AddressFactory(member=member, recipient_name="张伟", street="科技园路 1 号", is_default=True)
+    page = logged_in_page(
+        browser,
+        shop,
+        member,
+        java_script_enabled=False,
+        viewport={"width": 375, "height": 812},
+    )
+    add_to_cart(page, shop, "kettles-classic", "白色")
+    page.get_by_role("button", name=re.compile("^" + re.escape(shown("Check out")))).click()
+
+    # The default address is the chosen card; the other one and the typed form wait.
+    addresses = page.get_by_role("group", name=shown("Delivery address"))
+    expect(addresses.get_by_role("radio", name=re.compile("张伟"))).to_be_checked()
+    expect(addresses.get_by_text("王芳")).to_be_hidden()
+    expect(page.get_by_label(shown("Street address"))).to_be_hidden()
+
+    # "Change" shows every saved address and a new one; a new one needs the typed form.
+    addresses.get_by_text(shown("Change"), exact=True).click()
+    addresses.get_by_role("radio", name=shown("A new address")).check()
+    expect(page.get_by_label(shown("Street address"))).to_be_visible()
+    addresses.get_by_role("radio", name=re.compile("王芳")).check()
+    expect(page.get_by_label(shown("Street address"))).to_be_hidden()
+
+    # In-store pickup: the points replace the address; the first is chosen.
+    page.get_by_role("radio", name=shown("In-store pickup")).check()
+    expect(addresses).to_be_hidden()
+    points = page.get_by_role("group", name=shown("Pickup point"))
+    points.get_by_role("radio", name=re.compile("徐家汇")).check()
+    page.get_by_role("radio", name=shown("Cash on delivery")).check()
+    page.get_by_role("button", name=shown("Review the order")).click()
+
+    expect(page.get_by_text("家味电器 徐家汇服务中心", exact=True)).to_be_visible()
+    place = shown("Place order and pay %(total)s") % {"total": ""}
+    page.get_by_role("button", name=re.compile("^" + re.escape(place.strip()))).click()
+    expect(page.get_by_test_id("pickup-point")).to_contain_text("漕溪北路 88 号")
+    order = Order.objects.get()
+    assert (order.pickup_name, order.recipient_name) == ("家味电器 徐家汇服务中心", "张伟")
+    page.context.close()

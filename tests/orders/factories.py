@@ -12,10 +12,24 @@ from apps.aftersales.models import ReturnKind, ReturnReason
 from apps.core.choices import PaymentMethod, ShippingMethod
 from apps.orders import services
 from apps.orders.choices import FulfilmentStatus, PaymentStatus
-from apps.orders.models import Order, OrderEvent, OrderLine, new_order_number
+from apps.orders.models import Order, OrderEvent, OrderLine, PickupPoint, new_order_number
 from apps.payments import services as payment_services
 from tests.cart.factories import CartFactory, CartLineFactory
 from tests.catalog.factories import SkuFactory
+
+
+class PickupPointFactory(DjangoModelFactory):
+    class Meta:
+        model = PickupPoint
+
+    name_zh_hans = factory.Sequence(lambda n: f"家味电器 {n} 号门店")
+    name_en = factory.Sequence(lambda n: f"Jiawei store no. {n}")
+    address_zh_hans = "上海市黄浦区南京东路 299 号"
+    address_en = "299 East Nanjing Road, Huangpu District, Shanghai"
+    opening_hours_zh_hans = "每天 10:00–22:00"
+    opening_hours_en = "Daily 10:00–22:00"
+    phone = "021-6322 8899"
+    map_url = "https://uri.amap.com/search?keyword=nanjing"
 
 
 class OrderFactory(DjangoModelFactory):
@@ -75,10 +89,12 @@ def checkout_details(**overrides) -> services.CheckoutDetails:
         "street": "南京东路 1 号",
     }
     values.update(overrides)
+    if values["shipping_method"] == ShippingMethod.PICKUP and "pickup_point_id" not in values:
+        values["pickup_point_id"] = PickupPointFactory().pk
     return services.CheckoutDetails(**values)
 
 
-def place_order(*, items=None, member=None, key=None, **details):
+def place_order(*, items=None, member=None, key=None, language="zh-hans", **details):
     """An order placed through the real service: items are (sku, quantity) pairs."""
     if items is None:
         items = [(SkuFactory(), 1)]
@@ -90,6 +106,7 @@ def place_order(*, items=None, member=None, key=None, **details):
         details=checkout_details(**details),
         idempotency_key=key or secrets.token_urlsafe(24),
         member=member,
+        language=language,
     )
 
 

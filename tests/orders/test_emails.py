@@ -260,3 +260,23 @@ def test_sending_an_order_email_in_the_default_settings_logs_no_broker_warning(
 
     assert [message.to for message in mail.outbox] == [[order.email]]
     assert not [record for record in caplog.records if record.levelno >= logging.WARNING]
+
+
+def test_order_email_says_where_a_pickup_order_is_collected_and_when():
+    order = place_order(shipping_method="pickup")
+
+    message = order_email(order=order, kind="placed")
+
+    for part in (html_part(message), message.body):
+        assert order.pickup_name in part
+        assert order.pickup_hours in part
+        assert "南京东路 1 号" not in part  # the courier address typed earlier is not shown
+
+
+def test_order_email_shows_the_delivery_address_of_a_courier_order():
+    order = place_order()
+
+    message = order_email(order=order, kind="placed")
+
+    assert "南京东路 1 号" in html_part(message)
+    assert "南京东路 1 号" in message.body

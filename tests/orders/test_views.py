@@ -8,7 +8,12 @@ from apps.orders.choices import FulfilmentStatus, PaymentStatus
 from apps.orders.models import Order
 from tests.catalog.factories import SkuFactory
 from tests.members.factories import UserFactory
-from tests.orders.factories import OrderLineFactory, paid_order, place_order
+from tests.orders.factories import (
+    OrderLineFactory,
+    PickupPointFactory,
+    paid_order,
+    place_order,
+)
 
 pytestmark = pytest.mark.django_db
 # The session comes from the cache; 2 more read the series tree for the header's category
@@ -183,18 +188,24 @@ def test_guest_cart_merges_into_member_cart_at_login(client, django_user_model):
 
 def test_pickup_checkout_needs_no_address(client):
     add(client, SkuFactory(stock=5))
+    point = PickupPointFactory()
     pickup = {
         "email": "guest@example.com",
         "phone": "13800138000",
         "recipient_name": "王五",
         "shipping_method": "pickup",
+        "pickup_point": point.pk,
         "payment_method": "cod",
     }
 
     response = client.post(reverse("orders:checkout"), pickup)
 
     assert response.status_code == 302
-    assert client.session["checkout"]["delivery"] == {"recipient_name": "王五"}
+    assert client.session["checkout"]["delivery"] == {
+        "recipient_name": "王五",
+        "phone": "13800138000",
+        "pickup_point_id": point.pk,
+    }
 
 
 def test_lookup_shows_the_goods_and_the_payment_status_apart(client):

@@ -4,13 +4,16 @@ from apps.catalog.demo import load_bulk_products, load_catalog
 from apps.community.demo import load_help_pages
 from apps.members.demo import load_members
 from apps.members.models import User
+from apps.orders.demo import load_pickup_points
+from apps.segments.demo import load_segments
 from apps.staff.demo import DEMO_STAFF, load_staff
 
 
 class Command(BaseCommand):
     help = (
-        "Load the demo shop: creates the demo catalog, help pages, staff per role and members"
-        " that are missing, and never changes rows that exist (safe to run on every start)."
+        "Load the demo shop: creates the demo catalog, help pages, staff per role, members,"
+        " pickup points and customer segments that are missing, and never changes rows that"
+        " exist (safe to run on every start)."
     )
 
     def add_arguments(self, parser):
@@ -30,6 +33,8 @@ class Command(BaseCommand):
         staff = load_staff() if existing < len(DEMO_STAFF) else existing
         self.stdout.write(f"staff users: {staff}")
         self.stdout.write(f"members: {load_members()}")
+        self.stdout.write(f"pickup points: {load_pickup_points()}")
+        self.stdout.write(f"customer segments: {load_segments()}")
         if products:
             added = load_bulk_products(total=products)
             self.stdout.write(f"bulk products added: {added}")
