@@ -30,6 +30,8 @@ from apps.core import statemachine
 from apps.core.choices import ShippingMethod
 from apps.core.images import ImageRejected, image_reencode, image_upload_read
 from apps.core.outbox import outbox_enqueue
+from apps.members.models import TierEvent
+from apps.members.services import member_recompute_tier_on_commit
 from apps.orders.models import Order
 from apps.orders.services import (
     InvalidTransition,
@@ -325,6 +327,10 @@ def return_refund(*, return_request: ReturnRequest, actor, note: str = "") -> Re
         _return_check_transition(locked, R.REFUNDED)
         order = Order.objects.select_for_update().get(pk=locked.order_id)
         refunded_before = order.refunded_amount
+        # Queued before order_refund's own recount, so a tier change is recorded as a return.
+        member_recompute_tier_on_commit(
+            member_id=order.member_id, cause=TierEvent.Cause.ORDER_RETURNED, order=order
+        )
         refunded = order_refund(
             order=order,
             actor=actor,

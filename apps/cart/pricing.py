@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
 from django.conf import settings
@@ -268,6 +268,13 @@ def shipping_fee_for(*, subtotal: Decimal, shipping_method: str) -> Decimal:
     if subtotal >= settings.SHOP_FREE_SHIPPING_THRESHOLD:
         return ZERO
     return money(settings.SHOP_COURIER_FEE)
+
+
+def price_floor(list_price: Decimal) -> Decimal:
+    """The lowest unit price the pricing guard allows for a list price: SHOP_PRICE_FLOOR_PERCENT
+    of it, rounded up to the cent so that rounding never takes a price under the guard."""
+    floor = Decimal(list_price) * settings.SHOP_PRICE_FLOOR_PERCENT / 100
+    return floor.quantize(CENT, rounding=ROUND_CEILING)
 
 
 def quantity_limit(sku: Sku) -> int:

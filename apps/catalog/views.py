@@ -12,12 +12,18 @@ from apps.catalog.search import MAX_QUERY_LENGTH
 from apps.core.pagecache import cache_anonymous_page
 from apps.core.pagination import page_of
 from apps.core.redirects import redirect_back
+from apps.members.pricing import cards_with_member_prices, shelf_price
 
 
 @cache_anonymous_page("catalog")
 def home(request):
+    sections = selectors.home_sections()
     context = {
-        **selectors.home_sections(),
+        **sections,
+        "hero_products": cards_with_member_prices(sections["hero_products"], member=request.user),
+        "newest_products": cards_with_member_prices(
+            sections["newest_products"], member=request.user
+        ),
         "banners": selectors.home_banners(request=request),
         "series_list": tree.series_list(),
     }
@@ -62,8 +68,11 @@ def _listing(request, *, category=None, series=None):
         "subcategories": tree.subcategories(category) if category else [],
         "filter": products,
         "page": page,
-        "cards": selectors.listing_cards(
-            page, key=(listing_key, products.form.cleaned_data.get("sort"))
+        "cards": cards_with_member_prices(
+            selectors.listing_cards(
+                page, key=(listing_key, products.form.cleaned_data.get("sort"))
+            ),
+            member=request.user,
         ),
         "series_list": tree.series_list(),
     }
@@ -76,6 +85,7 @@ def product_detail(request, slug):
     if page is None:
         raise Http404(_("No such product."))
     chosen = next((sku for sku in page.skus if str(sku.pk) == request.GET.get("sku")), None)
+    chosen = chosen or next((sku for sku in page.skus if sku.stock > 0), None)
     context = {
         "product": page.product,
         "category": page.category,
@@ -83,8 +93,13 @@ def product_detail(request, slug):
         "images": page.images,
         "specs": page.specs,
         "skus": page.skus,
-        "chosen_sku": chosen or next((sku for sku in page.skus if sku.stock > 0), None),
-        "related_products": page.related,
+        "chosen_sku": chosen,
+        # The viewer's member price (or, for a guest, the lowest member price) of what the
+        # price block shows, from the same rule the cart applies.
+        "shelf_price": shelf_price(
+            list_price=chosen.price if chosen else page.product.min_price, member=request.user
+        ),
+        "related_products": cards_with_member_prices(page.related, member=request.user),
     }
     return render(request, "catalog/product_detail.jinja", context)
 
@@ -116,7 +131,7 @@ def search(request):
         "query": query[:MAX_QUERY_LENGTH],
         "query_was_cut": len(query) > MAX_QUERY_LENGTH,
         "page": page,
-        "cards": page.object_list,
+        "cards": cards_with_member_prices(page.object_list, member=request.user),
         "results_capped": results.has_more,
         "filter": products,
         "series_list": tree.series_list(),

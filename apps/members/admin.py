@@ -1,11 +1,14 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin
 
-from apps.members.models import Address, User
+from apps.members import services
+from apps.members.models import Address, Tier, TierEvent, User
 from apps.segments.admin_panels import CUSTOMER_PANEL_FIELDS, MemberCustomerPanelMixin
 
 
@@ -45,6 +48,28 @@ class AddressInline(admin.TabularInline):
         return False
 
 
+class TierEventInline(admin.TabularInline):
+    """The member's tier history, newest first: written by the services, never edited."""
+
+    model = TierEvent
+    fk_name = "member"
+    extra = 0
+    can_delete = False
+    fields = ("created_at", "from_tier", "to_tier", "cause", "order", "spend_amount")
+    readonly_fields = fields
+    ordering = ("-created_at", "-id")
+    verbose_name_plural = _("VIP tier changes")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("from_tier", "to_tier", "order")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(User)
 class UserAdmin(MemberCustomerPanelMixin, DjangoUserAdmin):
     form = MemberChangeForm
@@ -52,6 +77,7 @@ class UserAdmin(MemberCustomerPanelMixin, DjangoUserAdmin):
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Personal info"), {"fields": ("last_name", "first_name", "phone")}),
+        (_("VIP tier"), {"fields": ("tier",)}),
         (_("As a customer"), {"fields": CUSTOMER_PANEL_FIELDS}),
         (
             _("Permissions"),
@@ -76,13 +102,18 @@ class UserAdmin(MemberCustomerPanelMixin, DjangoUserAdmin):
             },
         ),
     )
-    list_display = ("email", "last_name", "first_name", "phone", "is_staff", "is_active")
-    list_filter = ("is_staff", "is_active", "is_superuser", "groups")
+    list_display = ("email", "last_name", "first_name", "phone", "tier", "is_staff", "is_active")
+    list_filter = ("tier", "is_staff", "is_active", "is_superuser", "groups")
+    list_select_related = ("tier",)
+    actions = ["recount_tiers"]
     search_fields = ("email", "first_name", "last_name", "phone")
     ordering = ("email",)
     # Roles are granted on the staff members page, which records every change; here they are
     # shown but not edited, so no role change escapes the audit log.
+    # The tier follows the member's spend (apps.members.services); staff recount it with the
+    # action below, which records the change like any other.
     readonly_fields = (
+        "tier",
         "last_login",
         "date_joined",
         "is_staff",
@@ -94,7 +125,70 @@ class UserAdmin(MemberCustomerPanelMixin, DjangoUserAdmin):
 
     def get_inlines(self, request, obj):
         # A new user has no addresses yet; the add page is email and password only.
-        return (AddressInline,) if obj is not None else ()
+        return (AddressInline, TierEventInline) if obj is not None else ()
+
+    @admin.action(description=_("Recount VIP tier from the last 12 months' spend"))
+    def recount_tiers(self, request, queryset):
+        changed = sum(
+            1
+            for member in queryset.only("pk", "tier_id")
+            if services.member_recompute_tier(member=member, cause=TierEvent.Cause.STAFF)
+        )
+        self.message_user(
+            request,
+            ngettext("%(count)d member changed tier.", "%(count)d members changed tier.", changed)
+            % {"count": changed},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Tier)
+class TierAdmin(TranslationAdmin):
+    list_display = ("name", "threshold_amount", "discount_percent", "sort_order")
+    list_editable = ("sort_order",)
+    ordering = ("threshold_amount",)
+    fields = ("name", "threshold_amount", "discount_percent", "sort_order", "benefits")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.tiers_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        services.tiers_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        services.tiers_changed()
+
+
+@admin.register(TierEvent)
+class TierEventAdmin(admin.ModelAdmin):
+    """Every tier change with its cause, for staff to answer "why is my price different"."""
+
+    list_display = ("created_at", "member", "from_tier", "to_tier", "cause", "order")
+    list_filter = ("cause", "to_tier")
+    search_fields = ("member__email", "order__number")
+    list_select_related = ("member", "from_tier", "to_tier", "order")
+    date_hierarchy = "created_at"
+    readonly_fields = (
+        "member",
+        "from_tier",
+        "to_tier",
+        "cause",
+        "order",
+        "spend_amount",
+        "created_at",
+    )
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Address)

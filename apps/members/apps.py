@@ -9,6 +9,7 @@ class MembersConfig(AppConfig):
     def ready(self) -> None:
         from axes.signals import user_locked_out
 
+        from apps.members import pricing  # noqa: F401  (registers the member price rule)
         from apps.members.login_lockout import log_lockout
 
         user_locked_out.connect(log_lockout, dispatch_uid="members.log_lockout")

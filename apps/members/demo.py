@@ -1,11 +1,14 @@
 """Demo members: member1@example.com … member3@example.com, password demo-pass-123, each with a
-verified email address and an address book. Idempotent: a second run creates nothing."""
+verified email address and an address book; and the shop's four VIP tiers. Idempotent: a
+second run creates nothing."""
+
+from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
 
 from apps.members import regions, services
-from apps.members.models import Address, User
+from apps.members.models import Address, Tier, User
 
 # A published demo login, not a secret.
 DEMO_PASSWORD = "demo-pass-123"  # noqa: S105
@@ -42,9 +45,69 @@ MEMBERS = [
 ]
 
 
+# threshold (12-month spend), discount %, Chinese and English name, benefits in both
+TIERS = [
+    (
+        "0.00",
+        "0.00",
+        "普通会员",
+        "Member",
+        "会员专享活动通知；生日当月问候。",
+        "Member-only offers by email; a birthday greeting.",
+    ),
+    (
+        "500.00",
+        "2.00",
+        "银卡",
+        "Silver",
+        "全场会员价 98 折；新品优先购买。",
+        "2% off list prices; early access to new products.",
+    ),
+    (
+        "2000.00",
+        "5.00",
+        "金卡",
+        "Gold",
+        "全场会员价 95 折；新品优先购买；退换货优先处理。",
+        "5% off list prices; early access to new products; returns handled first.",
+    ),
+    (
+        "5000.00",
+        "8.00",
+        "钻石",
+        "Diamond",
+        "全场会员价 92 折；新品优先购买；专属客服；退换货上门取件。",
+        "8% off list prices; early access; a personal service contact; returns collected "
+        "from your door.",
+    ),
+]
+
+
+def load_tiers() -> int:
+    """Create the demo VIP tiers that are missing (matched by threshold)."""
+    for order, (threshold, discount, name_zh, name_en, benefits_zh, benefits_en) in enumerate(
+        TIERS
+    ):
+        Tier.objects.get_or_create(
+            threshold_amount=Decimal(threshold),
+            defaults={
+                "discount_percent": Decimal(discount),
+                "sort_order": order,
+                "name_zh_hans": name_zh,
+                "name_en": name_en,
+                "benefits_zh_hans": benefits_zh,
+                "benefits_en": benefits_en,
+            },
+        )
+    services.tiers_changed()
+    return len(TIERS)
+
+
 @transaction.atomic
 def load_members() -> int:
-    """Create the demo members that are missing; returns how many demo members there are."""
+    """Create the demo tiers and members that are missing; returns how many demo members
+    there are."""
+    load_tiers()
     for email, last_name, first_name, phone, addresses in MEMBERS:
         member = User.objects.filter(email=email).first()
         if member is None:

@@ -1,5 +1,7 @@
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import TimeStampedModel
@@ -36,6 +38,16 @@ class User(AbstractUser):
     email = models.EmailField(_("email address"), unique=True)
     phone = models.CharField(
         _("mobile number"), max_length=20, blank=True, validators=[validate_mobile]
+    )
+    # The member's VIP tier, kept on the user row (which every request loads anyway), so a
+    # member's price costs no query; only apps.members.services changes it, with a TierEvent.
+    tier = models.ForeignKey(
+        "members.Tier",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("VIP tier"),
     )
 
     USERNAME_FIELD = "email"
@@ -105,3 +117,106 @@ class Address(TimeStampedModel):
     def region_label(self) -> str:
         """The region for the page: on English pages with its pinyin reading after it."""
         return full_region_label(self.province_name, self.city_name, self.district_name)
+
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class Tier(models.Model):
+    """A VIP tier (普通会员, 银卡, 金卡...): reached by paid spend over the last 12 months (or
+    granted by a paid membership), it gives a discount off list prices."""
+
+    name = models.CharField(_("name"), max_length=50)
+    threshold_amount = models.DecimalField(
+        _("spend to reach"),
+        help_text=_("Paid spend over the last 12 months, less refunds."),
+        unique=True,
+        validators=[MinValueValidator(0)],
+        **MONEY,
+    )
+    discount_percent = models.DecimalField(
+        _("discount (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=0,
+        help_text=_(
+            "Off list prices, e.g. 5.00. Member prices never go below the shop's price floor."
+        ),
+        validators=[MinValueValidator(0), MaxValueValidator(99)],
+    )
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+    benefits = models.TextField(_("benefits"), blank=True)
+
+    class Meta:
+        ordering = ["threshold_amount"]
+        verbose_name = _("VIP tier")
+        verbose_name_plural = _("VIP tiers")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(discount_percent__gte=0, discount_percent__lt=100),
+                name="members_tier_discount_percent_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(threshold_amount__gte=0),
+                name="members_tier_threshold_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def has_discount(self) -> bool:
+        return self.discount_percent > 0
+
+
+class TierEvent(models.Model):
+    """One change of a member's tier, with why: staff read a member's history from these."""
+
+    class Cause(models.TextChoices):
+        ORDER_PAID = "order_paid", _("order paid")
+        ORDER_REFUNDED = "order_refunded", _("order refunded")
+        ORDER_RETURNED = "order_returned", _("order returned")
+        NIGHTLY = "nightly", _("nightly recount")
+        PAID_MEMBERSHIP = "paid_membership", _("paid membership")
+        STAFF = "staff", _("staff")
+
+    member = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="tier_events", verbose_name=_("member")
+    )
+    from_tier = models.ForeignKey(
+        Tier,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("from tier"),
+    )
+    to_tier = models.ForeignKey(
+        Tier,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("to tier"),
+    )
+    cause = models.CharField(_("cause"), max_length=20, choices=Cause.choices)
+    order = models.ForeignKey(
+        "orders.Order",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("order"),
+    )
+    spend_amount = models.DecimalField(_("12-month spend"), default=0, **MONEY)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("tier change")
+        verbose_name_plural = _("tier changes")
+        indexes = [models.Index(fields=["member", "-created_at"], name="tierevent_member_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.member}: {self.from_tier or '-'} → {self.to_tier or '-'}"

@@ -1,8 +1,18 @@
-"""Reads of a member's own data; every query here is filtered by the member."""
+"""Reads of a member's own data; every query here is filtered by the member. And the VIP
+tiers, which are the shop's, not a member's."""
 
-from django.db.models import QuerySet
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 
-from apps.members.models import Address, User
+from django.conf import settings
+from django.db.models import F, Min, QuerySet, Sum
+from django.utils import timezone
+
+from apps.core.kept import KeptPerVersion
+from apps.core.money import money
+from apps.members.models import Address, Tier, User
 
 
 def addresses_for_member(*, member: User) -> QuerySet[Address]:
@@ -14,3 +24,87 @@ def address_for_member(*, member: User, address_id: int) -> Address | None:
     """One of the member's own addresses; None for an unknown id and for anyone else's
     address alike, so ids reveal nothing."""
     return addresses_for_member(member=member).filter(pk=address_id).first()
+
+
+# --- VIP tiers ------------------------------------------------------------------------------
+
+# The tiers, kept by each worker until the catalog's version changes (every tier change bumps
+# it, services.tiers_changed): pricing a member's page reads their tier from here and the
+# tier id on their user row, so member prices cost no query.
+_tiers: KeptPerVersion[tuple[Tier, ...]] = KeptPerVersion("catalog", size=4)
+
+
+def tiers_all() -> tuple[Tier, ...]:
+    """Every tier, lowest threshold first. Shared between requests: read, never change."""
+    return _tiers.get("tiers", lambda: tuple(Tier.objects.order_by("threshold_amount", "pk")))
+
+
+def tier_by_id(tier_id: int | None) -> Tier | None:
+    return next((tier for tier in tiers_all() if tier.pk == tier_id), None)
+
+
+def tier_for_spend(spend: Decimal, tiers: Sequence[Tier] | None = None) -> Tier | None:
+    """The highest tier whose threshold the spend reaches (None when no tier is reached)."""
+    tiers = tiers_all() if tiers is None else tiers
+    reached = [tier for tier in tiers if spend >= tier.threshold_amount]
+    return max(reached, key=lambda tier: tier.threshold_amount, default=None)
+
+
+def member_tier(member) -> Tier | None:
+    """The member's tier as pages show it; a member not yet placed in one holds whatever a
+    spend of nothing reaches (the entry tier), and a guest none."""
+    if member is None or not getattr(member, "is_authenticated", False):
+        return None
+    return tier_by_id(member.tier_id) or tier_for_spend(Decimal("0.00"))
+
+
+def best_discount_tier() -> Tier | None:
+    """The tier with the largest discount: what "member prices from" quotes."""
+    discounted = [tier for tier in tiers_all() if tier.has_discount]
+    return max(discounted, key=lambda tier: tier.discount_percent, default=None)
+
+
+def member_spend(*, member: User, now: datetime | None = None) -> tuple[Decimal, datetime | None]:
+    """The member's paid spend, less refunds, over the tier window ending `now`, and when
+    the oldest payment counted in it was made (None when nothing counts)."""
+    from apps.orders.models import Order
+
+    now = now or timezone.now()
+    since = now - timedelta(days=settings.MEMBER_TIER_WINDOW_DAYS)
+    totals = Order.objects.filter(member=member, paid_at__gt=since, paid_at__lte=now).aggregate(
+        spend=Sum(F("total_amount") - F("refunded_amount")), oldest=Min("paid_at")
+    )
+    return money(totals["spend"] or 0), totals["oldest"]
+
+
+@dataclass(frozen=True)
+class TierProgress:
+    """What the member centre's tier card shows."""
+
+    tier: Tier | None
+    spend: Decimal
+    next_tier: Tier | None
+    needed: Decimal
+    # Spending `needed` before this day reaches the next tier (the day the oldest counted
+    # payment leaves the 12-month window); None when nothing counts yet (any 12 months do).
+    reach_by: date | None
+
+
+def member_tier_progress(*, member: User, now: datetime | None = None) -> TierProgress:
+    now = now or timezone.now()
+    spend, oldest = member_spend(member=member, now=now)
+    tier = member_tier(member)
+    floor = tier.threshold_amount if tier is not None else Decimal("-1")
+    higher = [candidate for candidate in tiers_all() if candidate.threshold_amount > floor]
+    next_tier = higher[0] if higher else None
+    needed = Decimal("0.00")
+    if next_tier is not None:
+        needed = max(next_tier.threshold_amount - spend, needed)
+    reach_by = None
+    if oldest is not None and next_tier is not None:
+        # The last whole day on which every payment counted now still counts.
+        drops_out = oldest + timedelta(days=settings.MEMBER_TIER_WINDOW_DAYS)
+        reach_by = timezone.localdate(drops_out) - timedelta(days=1)
+    return TierProgress(
+        tier=tier, spend=spend, next_tier=next_tier, needed=money(needed), reach_by=reach_by
+    )

@@ -7,13 +7,18 @@ so two requests for the same member never race past the one-default constraint.
 """
 
 import logging
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.members import regions
-from apps.members.models import Address, User
+from apps.core import pagecache
+from apps.members import regions, selectors
+from apps.members.models import Address, Tier, TierEvent, User
 from apps.members.validators import normalise_mobile
 
 logger = logging.getLogger(__name__)
@@ -195,3 +200,98 @@ def address_delete(*, address: Address) -> Address | None:
         successor.is_default = True
         successor.save(update_fields=["is_default", "updated_at"])
     return successor
+
+
+# --- VIP tiers ------------------------------------------------------------------------------
+#
+# Tier rule: a member holds the highest tier whose threshold their paid spend reaches, spend
+# being what their orders paid over the last MEMBER_TIER_WINDOW_DAYS (by payment time) less
+# what was refunded on them. The tier is recounted after an order is paid, refunded or
+# returned, and nightly (payments leaving the window); each change is a TierEvent.
+
+
+def tiers_changed() -> None:
+    """A tier was added, changed or removed: member prices, "member prices from" on cached
+    pages and the tiers each worker keeps are read again once the change is committed."""
+    transaction.on_commit(lambda: pagecache.bump_version("catalog"))
+
+
+def member_recompute_tier(
+    *, member: User, cause: str, order=None, now: datetime | None = None
+) -> TierEvent | None:
+    """Recount the member's spend and move them to the tier it reaches. Writes a TierEvent
+    and returns it only when the tier changes; running it again changes nothing."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = User.objects.select_for_update().only("pk", "tier_id").get(pk=member.pk)
+        spend, _oldest = selectors.member_spend(member=locked, now=now)
+        tiers = tuple(Tier.objects.order_by("threshold_amount", "pk"))
+        target = selectors.tier_for_spend(spend, tiers)
+        target_id = target.pk if target is not None else None
+        if target_id == locked.tier_id:
+            return None
+        User.objects.filter(pk=locked.pk).update(tier=target)
+        event = TierEvent.objects.create(
+            member=locked,
+            from_tier_id=locked.tier_id,
+            to_tier=target,
+            cause=cause,
+            order=order,
+            spend_amount=spend,
+            created_at=now,
+        )
+    member.tier_id = target_id
+    logger.info(
+        "member.tier_changed",
+        extra={
+            "member_id": member.pk,
+            "from_tier_id": event.from_tier_id,
+            "to_tier_id": target_id,
+            "cause": cause,
+        },
+    )
+    return event
+
+
+def member_recompute_tier_on_commit(*, member_id: int | None, cause: str, order=None) -> None:
+    """Recount a member's tier once the current transaction commits (called by the order,
+    payment and return services when money moves). A failure is logged and never undoes
+    the payment or refund; the nightly recount catches up."""
+    if member_id is None:
+        return
+
+    def recount() -> None:
+        member = User.objects.filter(pk=member_id).only("pk", "tier_id").first()
+        if member is not None:
+            member_recompute_tier(member=member, cause=cause, order=order)
+
+    transaction.on_commit(recount, robust=True)
+
+
+def members_recompute_tiers(*, now: datetime | None = None) -> int:
+    """The nightly recount (Celery beat and `manage.py recompute_tiers`): one grouped query
+    finds every member whose tier no longer matches their spend, and each of them is
+    recounted on their own, under their row lock. Idempotent; returns how many changed."""
+    from apps.orders.models import Order
+
+    now = now or timezone.now()
+    since = now - timedelta(days=settings.MEMBER_TIER_WINDOW_DAYS)
+    counted = Order.objects.filter(member__isnull=False, paid_at__gt=since, paid_at__lte=now)
+    spend_by_member = dict(
+        counted.values("member")
+        .annotate(spend=Sum(F("total_amount") - F("refunded_amount")))
+        .values_list("member", "spend")
+    )
+    tiers = tuple(Tier.objects.order_by("threshold_amount", "pk"))
+    candidates = User.objects.filter(
+        Q(pk__in=counted.values("member")) | Q(tier__isnull=False)
+    ).order_by("pk")
+    changed = 0
+    for member in candidates.only("pk", "tier_id").iterator(chunk_size=2000):
+        target = selectors.tier_for_spend(spend_by_member.get(member.pk) or 0, tiers)
+        if (target.pk if target else None) == member.tier_id:
+            continue
+        if member_recompute_tier(member=member, cause=TierEvent.Cause.NIGHTLY, now=now):
+            changed += 1
+    logger.info("members.tiers_recomputed", extra={"changed": changed})
+    return changed

@@ -14,7 +14,11 @@ from apps.orders.selectors import orders_for_member
 @login_required
 def dashboard(request):
     recent_orders = list(orders_for_member(member=request.user).order_by("-created_at", "-id")[:3])
-    return render(request, "members/dashboard.jinja", {"recent_orders": recent_orders})
+    context = {
+        "recent_orders": recent_orders,
+        "tier_progress": selectors.member_tier_progress(member=request.user),
+    }
+    return render(request, "members/dashboard.jinja", context)
 
 
 @login_required

@@ -20,6 +20,8 @@ from apps.core import statemachine
 from apps.core.choices import PaymentMethod, ShippingMethod
 from apps.core.money import money
 from apps.core.outbox import outbox_enqueue
+from apps.members.models import TierEvent
+from apps.members.services import member_recompute_tier_on_commit
 from apps.orders.choices import FulfilmentStatus, PaymentStatus, StateMachine
 from apps.orders.models import Order, OrderEvent, OrderLine, PickupPoint, new_order_number
 
@@ -160,8 +162,9 @@ def order_payment_transition(
 ) -> Order:
     """Move the order's payment status (unpaid, paid, partly refunded, refunded) as
     PAYMENT_TRANSITIONS allows: locks the row, saves `changes` with it, writes an order event
-    and queues the `email` after commit. Nothing else assigns payment_status."""
-    return _transition(
+    and queues the `email` after commit. Nothing else assigns payment_status. The member's
+    VIP tier is recounted after commit, since their 12-month spend changed."""
+    changed = _transition(
         machine=StateMachine.PAYMENT,
         order=order,
         to_status=to_status,
@@ -170,6 +173,13 @@ def order_payment_transition(
         email=email,
         changes=changes,
     )
+    paid = to_status == PS.PAID
+    member_recompute_tier_on_commit(
+        member_id=changed.member_id,
+        cause=TierEvent.Cause.ORDER_PAID if paid else TierEvent.Cause.ORDER_REFUNDED,
+        order=changed,
+    )
+    return changed
 
 
 def order_fulfilment_transition(

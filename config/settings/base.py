@@ -341,6 +341,11 @@ SHOP_FREE_SHIPPING_THRESHOLD = Decimal(env("SHOP_FREE_SHIPPING_THRESHOLD", defau
 SHOP_UNPAID_ORDER_MINUTES = 30
 SHOP_RETURN_DAYS = 7
 SHOP_MAX_LINE_QUANTITY = 99
+# Pricing guard: no effective price (VIP, coupon, flash sale, offers stacked) below this share
+# of the list price (apps.cart.pricing.price_floor).
+SHOP_PRICE_FLOOR_PERCENT = Decimal("70")
+# VIP tiers count paid spend, less refunds, over this many days (apps.members.services).
+MEMBER_TIER_WINDOW_DAYS = 365
 # The payment simulator pays for free: only for the demo shop and tests (on in local and
 # test settings, refused by a system check in production). Its secret is never SECRET_KEY.
 PAYMENT_SIMULATOR = env.bool("PAYMENT_SIMULATOR", default=False)
@@ -356,6 +361,10 @@ CELERY_BEAT_SCHEDULE = {
     "settle-unnotified-payments": {
         "task": "apps.payments.tasks.payments_settle_unnotified",
         "schedule": 120.0,
+    },
+    "recompute-member-tiers": {
+        "task": "apps.members.tasks.members_recompute_tiers",
+        "schedule": crontab(hour=2, minute=40),
     },
 }
 

@@ -46,12 +46,14 @@ PAGES = [
 # The visitor has a session (a product in compare). A first visit after a catalog change
 # (nothing cached, so the session too is read from the database) ...
 FIRST_VISIT_QUERIES = {
-    "home": 6,  # one of them the campaign banners, kept like the sections
-    "listing": 5,
-    "category": 5,
-    "series": 5,
-    "detail": 8,  # the product's breadcrumbs read the series tree: 2 queries, kept after
-    "search": 5,  # 2 of them the series tree, for the header's category menu (every page)
+    # Pages with product cards also read the VIP tiers once ("member prices from"), kept
+    # per catalog version like the rest (apps.members.selectors.tiers_all).
+    "home": 7,  # one of them the campaign banners, kept like the sections
+    "listing": 6,
+    "category": 6,
+    "series": 6,
+    "detail": 9,  # the product's breadcrumbs read the series tree: 2 queries, kept after
+    "search": 6,  # 2 of them the series tree, for the header's category menu (every page)
     "compare": 7,  # the same
 }
 # ... and the next ones (before this was kept: home 6, listing 5, category 7, detail 7).

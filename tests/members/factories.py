@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 import factory
 from allauth.account.models import EmailAddress
 from axes.models import AccessAttempt
@@ -5,7 +7,8 @@ from django.conf import settings
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from apps.members.models import Address, User
+from apps.core import pagecache
+from apps.members.models import Address, Tier, User
 
 PASSWORD = "a-long-test-password-42"
 
@@ -66,3 +69,48 @@ class AccessAttemptFactory(DjangoModelFactory):
         lambda: settings.LOGIN_FAILURE_LIMIT_PER_ACCOUNT_AND_IP
     )
     attempt_time = factory.LazyFunction(timezone.now)
+
+
+class TierFactory(DjangoModelFactory):
+    """A VIP tier; created tiers reach pages at once (services.tiers_changed)."""
+
+    class Meta:
+        model = Tier
+        django_get_or_create = ("threshold_amount",)
+        skip_postgeneration_save = True
+
+    name_zh_hans = factory.Sequence(lambda n: f"等级{n}")
+    name_en = factory.Sequence(lambda n: f"Tier {n}")
+    threshold_amount = Decimal("0.00")
+    discount_percent = Decimal("0.00")
+
+    @factory.post_generation
+    def kept_tiers_forgotten(self, create, extracted, **kwargs):
+        if create:
+            pagecache.bump_version("catalog")
+
+
+def demo_tiers() -> dict[str, Tier]:
+    """The demo shop's four tiers, by English name."""
+    tiers = [
+        TierFactory(name_zh_hans="普通会员", name_en="Member"),
+        TierFactory(
+            name_zh_hans="银卡",
+            name_en="Silver",
+            threshold_amount=Decimal("500.00"),
+            discount_percent=Decimal("2.00"),
+        ),
+        TierFactory(
+            name_zh_hans="金卡",
+            name_en="Gold",
+            threshold_amount=Decimal("2000.00"),
+            discount_percent=Decimal("5.00"),
+        ),
+        TierFactory(
+            name_zh_hans="钻石",
+            name_en="Diamond",
+            threshold_amount=Decimal("5000.00"),
+            discount_percent=Decimal("8.00"),
+        ),
+    ]
+    return {tier.name_en: tier for tier in tiers}
