@@ -78,6 +78,7 @@ def email_items(lines: list[OrderLine], *, quantities: dict[int, int] | None = N
                 "options": line.sku_options,
                 "quantity": quantities[line.pk] if quantities else line.quantity,
                 "amount": "" if quantities else cny(line.line_total),
+                "note": line.price_reason,
             }
         )
     return items

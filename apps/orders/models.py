@@ -213,6 +213,9 @@ class OrderLine(models.Model):
     sku_options = models.CharField(_("options"), max_length=200, blank=True)
     sku_code = models.CharField(_("SKU code"), max_length=64)
     unit_price = models.DecimalField(_("unit price"), **MONEY)
+    # Why the unit price is below the list price when the order was placed ("金卡会员价 −5%"),
+    # in the order's language, as the cart showed it.
+    price_reason = models.CharField(_("price reason"), max_length=200, blank=True)
     quantity = models.PositiveIntegerField(_("quantity"))
     discount_amount = models.DecimalField(_("discount"), default=0, **MONEY)
     line_total = models.DecimalField(_("line total"), **MONEY)

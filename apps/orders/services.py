@@ -322,6 +322,7 @@ def _order_place_once(
                     sku_options=line.sku.options,
                     sku_code=line.sku.code,
                     unit_price=line.unit_price,
+                    price_reason="; ".join(str(reason) for reason in line.price_reasons)[:200],
                     quantity=line.quantity,
                     discount_amount=line.discount_amount,
                     line_total=line.line_total,

@@ -66,6 +66,9 @@ ROLES: dict[str, Role] = {
             # Customer segments: read and export (defining them is the store manager's).
             "segments.view_segment",
             "segments.export_segment",
+            # VIP tiers and their history: read (tiers and rates are the store manager's).
+            "members.view_tier",
+            "members.view_tierevent",
         ],
     ),
     "designer": Role(
@@ -92,6 +95,9 @@ ROLES: dict[str, Role] = {
             "orders.view_order",
             "orders.view_orderline",
             "orders.view_orderevent",
+            # Questions about pickup points and member prices.
+            "orders.view_pickuppoint",
+            "members.view_tier",
             # Replies on the guestbook and under reviews.
             "community.view_guestbook*",
             "community.change_guestbook*",
@@ -136,6 +142,8 @@ ROLES: dict[str, Role] = {
             "orders.view_orderline",
             "orders.view_orderevent",
             "orders.ship_order",
+            # Where pickup orders are collected.
+            "orders.view_pickuppoint",
         ],
     ),
     "editor": Role(

@@ -11,10 +11,12 @@ from django.core import mail, signing
 from django.test import override_settings
 from django.utils.translation import gettext_lazy
 
+from apps.cart.pricing import UnitPrice
 from apps.core.emails import text_width
 from apps.orders import emails
 from apps.orders.emails import ORDER_LINK_SALT, order_email, order_link
 from config.celery import app as celery_app
+from tests.cart.rules import unit_price_rule_in_force
 from tests.catalog.factories import ProductImageFactory, SkuFactory
 from tests.members.factories import UserFactory
 from tests.orders.factories import place_order
@@ -280,3 +282,19 @@ def test_order_email_shows_the_delivery_address_of_a_courier_order():
 
     assert "南京东路 1 号" in html_part(message)
     assert "南京东路 1 号" in message.body
+
+
+def test_an_order_keeps_why_its_price_was_lower_and_the_email_says_it():
+    sku = SkuFactory(price=Decimal("199.00"))
+
+    def silver(*, sku, quantity, context, unit_price):
+        return UnitPrice(price=Decimal("195.02"), reason="银卡会员价 −2%")
+
+    with unit_price_rule_in_force(silver, name="test-silver"):
+        order = place_order(items=[(sku, 1)])
+
+    line = order.lines.get()
+    assert (line.unit_price, line.price_reason) == (Decimal("195.02"), "银卡会员价 −2%")
+    message = order_email(order=order, kind="placed")
+    assert "银卡会员价 −2%" in html_part(message)
+    assert "银卡会员价 −2%" in message.body

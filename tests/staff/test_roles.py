@@ -67,6 +67,7 @@ def test_warehouse_holds_exactly_its_permissions():
         "orders.view_orderline",
         "orders.view_orderevent",
         "orders.ship_order",
+        "orders.view_pickuppoint",
     }
 
 
