@@ -27,7 +27,7 @@ def setup_django(database_url: str) -> None:
     os.environ["LOG_LEVEL"] = "WARNING"
     # As in production, the web process only enqueues emails; no worker runs here.
     os.environ["CELERY_TASK_ALWAYS_EAGER"] = "false"
-    os.environ["CELERY_BROKER_URL"] = "memory://"
+    os.environ["CELERY_BROKER_URL"] = "memory://localhost/"
     import django
 
     django.setup()
@@ -40,12 +40,14 @@ def buyer(database_url, sku_id, attempts, barrier, results) -> None:
     from apps.cart.models import Cart, CartLine
     from apps.core.choices import PaymentMethod, ShippingMethod
     from apps.orders import services
+    from apps.orders.models import PickupPoint
 
     details = services.CheckoutDetails(
         email="bench@example.com",
         phone="13800138000",
         recipient_name="压测",
         shipping_method=ShippingMethod.PICKUP,
+        pickup_point_id=PickupPoint.objects.filter(is_active=True).values_list("pk", flat=True)[0],
         payment_method=PaymentMethod.CASH_ON_DELIVERY,
     )
     carts = []
@@ -106,10 +108,12 @@ def main() -> dict:
     setup_django(options.database_url)
     from apps.catalog.demo import load_catalog
     from apps.catalog.models import Sku
+    from apps.orders.demo import load_pickup_points
     from apps.orders.models import Order
 
     if not Sku.objects.exists():
         load_catalog(with_images=False)
+    load_pickup_points()  # the buyers collect in store
     hot = Sku.objects.order_by("pk").first()
     Sku.objects.filter(pk=hot.pk).update(stock=options.stock)
     before = Order.objects.filter(lines__sku=hot).count()

@@ -1,9 +1,15 @@
+from functools import lru_cache
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.signals import setting_changed
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
+from django.dispatch import receiver
+from django.urls import get_script_prefix, reverse
+from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -14,6 +20,22 @@ def translated(*names: str) -> list[str]:
     """The per-language columns modeltranslation adds for these fields."""
     codes = [code.replace("-", "_") for code, _name in settings.LANGUAGES]
     return [f"{name}_{code}" for name in names for code in codes]
+
+
+def catalog_url(name: str, slug: str) -> str:
+    """A series', category's or product's page, by slug: kept per language, since a page
+    links to the same few categories many times (menus, grids, breadcrumbs)."""
+    return _catalog_url(name, slug, get_language(), get_script_prefix())
+
+
+@lru_cache(maxsize=20_000)
+def _catalog_url(name: str, slug: str, language: str | None, script_prefix: str) -> str:
+    return reverse(name, kwargs={"slug": slug})
+
+
+@receiver(setting_changed)
+def _forget_catalog_urls(**kwargs) -> None:
+    _catalog_url.cache_clear()
 
 
 class SeoFields(models.Model):
@@ -49,7 +71,7 @@ class Series(SeoFields):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("catalog:series", kwargs={"slug": self.slug})
+        return catalog_url("catalog:series", self.slug)
 
     @property
     def banner_url(self) -> str:
@@ -91,11 +113,12 @@ class Category(SeoFields):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("catalog:category", kwargs={"slug": self.slug})
+        return catalog_url("catalog:category", self.slug)
 
-    @property
+    @cached_property
     def image_url(self) -> str:
-        """The grid picture's URL; "" when the category has none."""
+        """The grid picture's URL; "" when the category has none (kept with the instance:
+        the category tree is kept per catalog version)."""
         return self.image.url if self.image else ""
 
 
@@ -180,7 +203,7 @@ class Product(SeoFields, TimeStampedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("catalog:product_detail", kwargs={"slug": self.slug})
+        return catalog_url("catalog:product_detail", self.slug)
 
     @property
     def in_stock(self) -> bool:

@@ -75,7 +75,17 @@ def environment(**options) -> jinja2.Environment:
 
 
 def gettext(message: str, **variables) -> Markup:
-    return Markup(translation.gettext(message)) % variables  # noqa: S704
+    text = _translated(translation.get_language(), message)
+    if not variables and "%" not in text:  # nothing to fill in: skip the formatting
+        return Markup(text)  # noqa: S704
+    return Markup(text) % variables  # noqa: S704
+
+
+@lru_cache(maxsize=4096)
+def _translated(language: str | None, message: str) -> str:
+    """A message in the active language, looked up once per process: a page shows some fifty
+    labels, and catalogs do not change while the process runs."""
+    return translation.gettext(message)
 
 
 def ngettext(singular: str, plural: str, number: int, **variables) -> Markup:
@@ -125,6 +135,9 @@ def _fixed_url(name: str, language: str | None, script_prefix: str) -> str:
 def _forget_urls(**kwargs) -> None:
     _fixed_url.cache_clear()
     static_url.cache_clear()
+    icon.cache_clear()
+    _price_markup.cache_clear()
+    _translated.cache_clear()
 
 
 def url_with(request, **changes) -> str:
@@ -155,9 +168,16 @@ def cny(amount) -> str:
 def price(amount) -> Markup:
     """{{ sku.price|price }} → <span class="price">¥1,299.00</span>, with the "¥" and the cents
     set smaller, as shoppers here read prices ("¥**1,299**.00")."""
-    text = cny(amount)
-    if not text:
+    if amount is None or amount == "":
         return Markup("")
+    return _price_markup(amount, translation.get_language() or settings.LANGUAGE_CODE)
+
+
+@lru_cache(maxsize=4096)
+def _price_markup(amount, language: str) -> Markup:
+    """A price's markup per amount and language: a listing shows the same few prices again
+    and again, and formatting them is most of a card's cost."""
+    text = format_cny(amount, language)
     head, dot, cents = text.rpartition(".")
     if not dot:
         head, cents = text, ""
@@ -167,9 +187,11 @@ def price(amount) -> Markup:
     ).format(head[:number_at], head[number_at:], dot + cents)
 
 
+@lru_cache(maxsize=256)
 def icon(name: str, size: str = "") -> Markup:
     """One icon from the vendored sprite (static/vendor/lucide/icons.svg), hidden from screen
-    readers: the link or button around it carries the words."""
+    readers: the link or button around it carries the words. The same few icons are on
+    every page, so each one's markup is made once."""
     css = f"icon {size}" if size else "icon"
     return Markup(
         '<svg class="{}" aria-hidden="true" focusable="false"><use href="{}#{}"></use></svg>'

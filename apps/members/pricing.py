@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from apps.cart.pricing import UnitPrice, price_floor, unit_price_rule
 from apps.catalog.selectors import ProductCard
+from apps.core.kept import KeptPerVersion
 from apps.core.money import money
 from apps.members import selectors
 from apps.members.models import Tier
@@ -34,14 +35,22 @@ def member_price(
     """The tier's price for a unit listed at `list_price` (already lowered to `unit_price` by
     an earlier rule, if any): the discount off that price, rounded half-up to the cent, and
     never below the floor of the list price. None when the tier lowers nothing."""
+    price = _tier_price(list_price, tier, unit_price)
+    if price is None:
+        return None
+    return UnitPrice(price=price, reason=tier_price_label(tier))
+
+
+def _tier_price(
+    list_price: Decimal, tier: Tier | None, unit_price: Decimal | None = None
+) -> Decimal | None:
+    """member_price()'s figure alone, without its label (cards show many at once)."""
     if tier is None or not tier.has_discount:
         return None
     current = money(list_price if unit_price is None else unit_price)
     price = money(current * (100 - tier.discount_percent) / 100)
     price = max(price, price_floor(list_price))
-    if price >= current:
-        return None
-    return UnitPrice(price=price, reason=tier_price_label(tier))
+    return price if price < current else None
 
 
 def member_from_price(list_price: Decimal) -> Decimal | None:
@@ -74,26 +83,35 @@ class MemberPricedCard(ProductCard):
 
 def cards_with_member_prices(cards, *, member) -> list[MemberPricedCard]:
     """The cards with the viewer's member price, or "member prices from" for a guest or a
-    member whose tier has no discount. Pure arithmetic on the (shared, kept) cards: no query."""
+    member whose tier has no discount. Pure arithmetic on the (shared, kept) cards, itself
+    kept per tier and catalog version (a tier change bumps the version): no query."""
     tier = selectors.member_tier(member)
-    priced = []
-    if tier is not None and tier.has_discount:
+    if tier is None or not tier.has_discount:
+        tier = None
+    key = (tier.pk if tier else 0, *(card.id for card in cards))
+    return _priced_cards.get(key, lambda: _priced(cards, tier))
+
+
+_priced_cards: KeptPerVersion[list] = KeptPerVersion("catalog", size=2000)
+
+
+def _priced(cards, tier: Tier | None) -> list[MemberPricedCard]:
+    if tier is not None:
         label = _("%(tier)s member price") % {"tier": tier.name}
+        priced = []
         for card in cards:
-            offer = member_price(list_price=card.min_price, tier=tier)
+            price = _tier_price(card.min_price, tier)
             priced.append(
                 MemberPricedCard(
-                    **_fields(card),
-                    member_price=offer.price if offer else None,
-                    member_label=label if offer else "",
+                    **_fields(card), member_price=price, member_label=label if price else ""
                 )
             )
         return priced
     best = selectors.best_discount_tier()
-    for card in cards:
-        offer = member_price(list_price=card.min_price, tier=best)
-        priced.append(MemberPricedCard(**_fields(card), member_from=offer.price if offer else None))
-    return priced
+    return [
+        MemberPricedCard(**_fields(card), member_from=_tier_price(card.min_price, best))
+        for card in cards
+    ]
 
 
 _CARD_FIELDS = tuple(ProductCard.__dataclass_fields__)
