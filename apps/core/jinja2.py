@@ -49,6 +49,7 @@ def environment(**options) -> jinja2.Environment:
         html_lang=seo.html_lang,
         icon=icon,
         category_menu=category_menu,
+        kept_fragment=kept_fragment,
     )
     env.filters.update(
         cny=cny,
@@ -199,6 +200,15 @@ def icon(name: str, size: str = "") -> Markup:
 
 
 _menus = KeptPerVersion("catalog", size=8)
+_fragments = KeptPerVersion("catalog", size=1000)
+
+
+def kept_fragment(name: str, key: str, render, *args, **kwargs) -> Markup:
+    """A part of a page that depends only on `key` (e.g. the address with its query string),
+    the language and the catalog: rendered by `render(*args, **kwargs)` once per catalog
+    version and kept in the worker. The listings' filter drawer and sort bar are rendered
+    this way; a fragment must never hold anything personal (a name, a CSRF token)."""
+    return _fragments.get((name, key), lambda: Markup(render(*args, **kwargs)))  # noqa: S704
 
 
 @jinja2.pass_environment
