@@ -64,6 +64,17 @@ class ProductFilter(django_filters.FilterSet):
             if name != "sort" and name not in hidden and value not in (None, "", False)
         )
 
+    def narrows(self) -> bool:
+        """Whether the shopper asked for valid filters or a sort order (search results are
+        otherwise shown as ranked, without asking the database again)."""
+        if not self.form.is_valid():
+            return False
+        return bool(self.active_count() or self.form.cleaned_data.get("sort"))
+
+    def narrow(self, queryset):
+        """The queryset filtered (and sorted, if asked), and whether it was sorted."""
+        return self.filter_queryset(queryset), bool(self.form.cleaned_data.get("sort"))
+
     def sort_options(self, current: str | None, *, relevance: bool = False):
         """(value, short label, full label, chosen) for the segmented control; search results
         start with their own order, the best match first (no `sort` in the address)."""

@@ -108,24 +108,11 @@ def product_detail(request, slug):
 def search(request):
     query = request.GET.get("q", "").strip()
     products = ProductFilter(request.GET, queryset=Product.objects.none())
-    narrow = None
-    if (
-        products.is_bound
-        and products.form.is_valid()
-        and products.active_count() + bool(products.form.cleaned_data.get("sort"))
-    ):
-
-        def narrow(queryset):
-            return (
-                products.filter_queryset(queryset),
-                bool(products.form.cleaned_data.get("sort")),
-            )
-
     page, results = selectors.search_page(
         query=query,
         page_number=request.GET.get("page"),
         per_page=settings.SHOP_PAGE_SIZE,
-        narrow=narrow,
+        narrow=products.narrow if products.narrows() else None,
     )
     context = {
         "query": query[:MAX_QUERY_LENGTH],

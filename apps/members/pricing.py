@@ -56,8 +56,7 @@ def _tier_price(
 def member_from_price(list_price: Decimal) -> Decimal | None:
     """The lowest price any tier pays for a unit at `list_price`: "member prices from ¥…",
     the same for every visitor, so pages showing it can be cached."""
-    offer = member_price(list_price=list_price, tier=selectors.best_discount_tier())
-    return offer.price if offer is not None else None
+    return _tier_price(list_price, selectors.best_discount_tier())
 
 
 @unit_price_rule(name="member_tier", order=200)
