@@ -12,10 +12,24 @@ from apps.catalog.search import MAX_QUERY_LENGTH
 from apps.core.pagecache import cache_anonymous_page
 from apps.core.pagination import page_of
 from apps.core.redirects import redirect_back
-from apps.members.pricing import cards_with_member_prices, shelf_price
+from apps.favourites.selectors import is_favourite
+from apps.members.pricing import cards_with_member_prices, price_variant, shelf_price
 
 
-@cache_anonymous_page("catalog")
+def _prices_seen(request, *args, **kwargs):
+    """What a catalog page shows differently to visitors with a session: their tier's
+    prices (the page cache keeps a copy per answer, apps.core.pagecache)."""
+    return price_variant(request.user)
+
+
+def _product_seen(request, slug):
+    """A product page also shows whether the visitor saved the product."""
+    page = selectors.product_page(slug=slug)
+    saved = page is not None and is_favourite(member=request.user, product_id=page.product.pk)
+    return price_variant(request.user), saved
+
+
+@cache_anonymous_page("catalog", vary=_prices_seen)
 def home(request):
     sections = selectors.home_sections()
     context = {
@@ -30,13 +44,13 @@ def home(request):
     return render(request, "catalog/home.jinja", context)
 
 
-@cache_anonymous_page("catalog")
+@cache_anonymous_page("catalog", vary=_prices_seen)
 def categories(request):
     """Every series with its categories and sub-categories: the phone's "Categories" tab."""
     return render(request, "catalog/categories.jinja", {"series_list": tree.series_list()})
 
 
-@cache_anonymous_page("catalog")
+@cache_anonymous_page("catalog", vary=_prices_seen)
 def product_list(request, slug=None):
     category = None
     if slug is not None:
@@ -46,7 +60,7 @@ def product_list(request, slug=None):
     return _listing(request, category=category)
 
 
-@cache_anonymous_page("catalog")
+@cache_anonymous_page("catalog", vary=_prices_seen)
 def series_page(request, slug):
     series = tree.series_by_slug(slug)
     if series is None:
@@ -79,7 +93,7 @@ def _listing(request, *, category=None, series=None):
     return render(request, "catalog/product_list.jinja", context)
 
 
-@cache_anonymous_page("catalog")
+@cache_anonymous_page("catalog", vary=_product_seen)
 def product_detail(request, slug):
     page = selectors.product_page(slug=slug)
     if page is None:
@@ -100,11 +114,12 @@ def product_detail(request, slug):
             list_price=chosen.price if chosen else page.product.min_price, member=request.user
         ),
         "related_products": cards_with_member_prices(page.related, member=request.user),
+        "is_favourite": is_favourite(member=request.user, product_id=page.product.pk),
     }
     return render(request, "catalog/product_detail.jinja", context)
 
 
-@cache_anonymous_page("catalog")
+@cache_anonymous_page("catalog", vary=_prices_seen)
 def search(request):
     query = request.GET.get("q", "").strip()
     products = ProductFilter(request.GET, queryset=Product.objects.none())

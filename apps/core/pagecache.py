@@ -1,7 +1,10 @@
-"""Whole-page caching for anonymous shoppers, correctly invalidated.
+"""Whole-page caching for shoppers, correctly invalidated.
 
-A page is served from the cache only to a visitor without a session (so nothing personal can
-be on it). The CSRF token is punched out before storing and a fresh one put in when serving.
+A page is served from the shared cache to a visitor without a session (so nothing personal can
+be on it). A page that differs between visitors only in a few known ways (a member's tier, the
+header's cart and comparison counts, the heart of a product they saved) may also be cached per
+those ways for visitors with a session: `cache_anonymous_page(..., vary=...)`. The CSRF token
+is punched out before storing and the visitor's own put in when serving.
 Each cached page belongs to a *scope* (for example "catalog"); any change in that scope bumps
 its version number, which is stored with the page and checked on every hit, so stale pages are
 never served again.
@@ -17,6 +20,7 @@ import logging
 import math
 import re
 import time
+from collections.abc import Callable, Hashable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
@@ -241,14 +245,27 @@ def _store(request, response, pending: _Pending) -> None:
     response["X-Page-Cache"] = "miss"
 
 
-def cache_anonymous_page(*scopes: str):
+def cache_anonymous_page(*scopes: str, vary: Callable[..., Hashable] | None = None):
     """Decorator for views whose page is the same for every visitor without a session: the
-    page is cached by PageCacheMiddleware until one of its scopes changes."""
+    page is cached by PageCacheMiddleware until one of its scopes changes.
+
+    With `vary`, visitors with a session (members, guests with a cart) get cached copies too,
+    one per `vary(request, *args, **kwargs)` (e.g. the member's tier) and per what the page
+    frame shows them (signed in or not, cart and comparison counts). `vary` must name
+    everything else personal the view puts on the page; a visitor with messages waiting is
+    never served a copy."""
 
     def decorator(view):
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
             pending = getattr(request, "_pagecache", None)
+            if pending is None and vary is not None and _session_cacheable(request):
+                return _session_page(
+                    request,
+                    scopes,
+                    lambda: vary(request, *args, **kwargs),
+                    lambda: view(request, *args, **kwargs),
+                )
             if pending is not None:
                 # Read before rendering, so a change during rendering bumps past them; the
                 # middleware's lookup already put them in this request's versions.
@@ -262,3 +279,62 @@ def cache_anonymous_page(*scopes: str):
         return wrapper
 
     return decorator
+
+
+# --- visitors with a session ---------------------------------------------------------------
+
+
+def _session_cacheable(request) -> bool:
+    session = getattr(request, "session", None)
+    return (
+        session is not None
+        and request.method in ("GET", "HEAD")
+        and request.headers.get("HX-Request") != "true"
+        and settings.PAGE_CACHE_SECONDS > 0
+        and settings.SESSION_COOKIE_NAME in request.COOKIES
+        # Messages are shown once, to whom they were meant for: render such a page afresh.
+        and not session.get("_messages")
+    )
+
+
+def _session_page_key(request, variant: Hashable) -> str:
+    """The page's key for this visitor's variant: the address as for anonymous pages, plus
+    what the page frame shows them (apps.core.context_processors.shop) and the view's own
+    `vary`. Never a key an anonymous page uses."""
+    session = request.session
+    frame = (
+        request.user.is_authenticated,
+        session.get("cart_count", 0),
+        len(session.get("compare", [])),
+    )
+    personal = repr((frame, variant)).encode()
+    return f"{_page_key(request)}:s:{hashlib.blake2b(personal, digest_size=12).hexdigest()}"
+
+
+def _session_page(request, scopes, variant, render) -> HttpResponse:
+    key = _session_page_key(request, variant())
+    found = _safe(lambda: cache.get_many([key, *map(_version_key, scopes)]), {})
+    seen = {scope: found[_version_key(scope)] for scope in scopes if _version_key(scope) in found}
+    known = _request_versions.get()
+    if known is not None:
+        known.update(seen)
+    entry = found.get(key)
+    if entry is not None and all(seen.get(scope) == number for scope, number in entry[0].items()):
+        body = entry[1]
+        # Through the rest of the middleware like a rendered page (CSP, language, CSRF
+        # cookie), with a token from the visitor's own CSRF secret.
+        response = HttpResponse(body.replace(_HOLE, _FILLED % get_token(request).encode()))
+        response["X-Page-Cache"] = "hit"
+        return response
+    versions = {scope: version(scope) for scope in scopes}
+    response = render()
+    if hasattr(response, "render"):
+        response.render()
+    if response.status_code != 200 or response.streaming or not all(versions.values()):
+        return response
+    lifetime = _lifetime(request)
+    if lifetime > 0:
+        stored = (versions, _TOKEN.sub(_HOLE, response.content))
+        _safe(lambda: cache.set(key, stored, lifetime))
+        response["X-Page-Cache"] = "miss"
+    return response

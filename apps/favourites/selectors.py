@@ -5,6 +5,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.db.models import QuerySet
 from django.utils import translation
@@ -43,6 +44,38 @@ def favourites_of(member) -> QuerySet[Favourite]:
 def member_favourites(*, member, limit: int | None = None) -> list[FavouriteCard]:
     favourites = favourites_of(member)
     return favourite_cards(favourites if limit is None else favourites[:limit])
+
+
+def saved_product_ids_key(member_id: int) -> str:
+    return f"favourites:ids:{member_id}"
+
+
+def saved_product_ids(member) -> frozenset[int]:
+    """The ids of every product the member saved: kept in the cache (one round trip, no query)
+    until apps.favourites.services changes them, and remembered on the member for the
+    request, since a product page asks twice (its cache key and its heart)."""
+    known = member.__dict__.get("_saved_product_ids")
+    if known is None:
+        key = saved_product_ids_key(member.pk)
+        known = cache.get(key)  # the shop's cache fails open: None when unreachable
+        if known is None:
+            known = frozenset(
+                Favourite.objects.filter(member=member).values_list("product_id", flat=True)
+            )
+            cache.set(key, known, SAVED_IDS_SECONDS)
+        member.__dict__["_saved_product_ids"] = known
+    return known
+
+
+def is_favourite(*, member, product_id: int) -> bool:
+    """Whether the member saved the product (False for a guest)."""
+    if not getattr(member, "is_authenticated", False):
+        return False
+    return product_id in saved_product_ids(member)
+
+
+# A day: the ids are forgotten on every change anyway; this only bounds what idle members hold.
+SAVED_IDS_SECONDS = 24 * 60 * 60
 
 
 def favourite_ids(*, member, product_ids) -> set[int]:

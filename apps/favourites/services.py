@@ -4,10 +4,13 @@ removing what is not there changes nothing."""
 
 import logging
 
+from django.core.cache import cache
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from apps.catalog.models import Product
 from apps.favourites.models import Favourite
+from apps.favourites.selectors import saved_product_ids_key
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +42,7 @@ def favourite_add(*, member, product_id: int) -> Favourite:
         defaults={"price_when_saved": lowest_price, "in_stock_when_saved": stock > 0},
     )
     if created:
+        _forget_saved_ids(member)
         logger.info("favourite.added", extra={"member_id": member.pk, "product_id": product_id})
     return favourite
 
@@ -47,6 +51,7 @@ def favourite_remove(*, member, product_id: int) -> bool:
     """Forgets a favourite; says whether there was one."""
     deleted, _by_model = Favourite.objects.filter(member=member, product_id=product_id).delete()
     if deleted:
+        _forget_saved_ids(member)
         logger.info("favourite.removed", extra={"member_id": member.pk, "product_id": product_id})
     return bool(deleted)
 
@@ -58,3 +63,12 @@ def favourite_toggle(*, member, product_id: int) -> bool:
         return False
     favourite_add(member=member, product_id=product_id)
     return True
+
+
+def _forget_saved_ids(member) -> None:
+    """The member's saved ids (apps.favourites.selectors.saved_product_ids) are read again,
+    now on this request and, once the change is committed, everywhere."""
+    member.__dict__.pop("_saved_product_ids", None)
+    key = saved_product_ids_key(member.pk)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))

@@ -120,6 +120,13 @@ def _fields(card: ProductCard) -> dict:
     return {name: getattr(card, name) for name in _CARD_FIELDS}
 
 
+def price_variant(member) -> int | None:
+    """What the prices a page shows this viewer depend on: the id of their tier when it
+    lowers prices, else None (the "member prices from" everyone else sees)."""
+    tier = selectors.member_tier(member)
+    return tier.pk if tier is not None and tier.has_discount else None
+
+
 @dataclass(frozen=True)
 class ShelfPrice:
     """What a product page shows beside a list price: the viewer's own member price, or
