@@ -49,6 +49,7 @@ def environment(**options) -> jinja2.Environment:
         html_lang=seo.html_lang,
         icon=icon,
         category_menu=category_menu,
+        card_grid=card_grid,
         kept_fragment=kept_fragment,
     )
     env.filters.update(
@@ -201,6 +202,7 @@ def icon(name: str, size: str = "") -> Markup:
 
 _menus = KeptPerVersion("catalog", size=8)
 _fragments = KeptPerVersion("catalog", size=1000)
+_grids = KeptPerVersion("catalog", size=2000)
 
 
 def kept_fragment(name: str, key: str, render, *args, **kwargs) -> Markup:
@@ -222,3 +224,29 @@ def category_menu(env: jinja2.Environment) -> Markup:
         return Markup(template.render(series_list=tree.series_list()))  # noqa: S704
 
     return _menus.get(get_script_prefix(), render)
+
+
+@jinja2.pass_environment
+def card_grid(env: jinja2.Environment, cards, eager: int = 0) -> Markup:
+    """Product cards as grid items (the `product_grid` macro), rendered once per language,
+    catalog version and what the cards show (their products, and the member prices of the
+    viewer's tier), then kept in the worker: listings, search, the home page and related
+    products reuse the same few grids. A card holds nothing personal beyond its price."""
+    key = (
+        eager,
+        *(
+            (
+                card.id,
+                getattr(card, "member_price", None),
+                getattr(card, "member_label", ""),
+                getattr(card, "member_from", None),
+            )
+            for card in cards
+        ),
+    )
+
+    def render() -> Markup:
+        macros = env.get_template("catalog/partials/product_card.jinja").module
+        return Markup(macros.product_grid(cards, eager=eager))  # noqa: S704
+
+    return _grids.get(key, render)
