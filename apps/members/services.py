@@ -282,7 +282,7 @@ def members_recompute_tiers(*, now: datetime | None = None) -> int:
     from apps.orders.models import Order
 
     now = now or timezone.now()
-    memberships_catch_up()
+    memberships_catch_up(now=now)
     since = now - timedelta(days=settings.MEMBER_TIER_WINDOW_DAYS)
     counted = Order.objects.filter(member__isnull=False, paid_at__gt=since, paid_at__lte=now)
     spend_by_member = dict(
@@ -447,7 +447,7 @@ def _complete_if_nothing_to_ship(order, plan_lines: list) -> None:
     )
 
 
-def memberships_catch_up() -> int:
+def memberships_catch_up(*, now: datetime | None = None) -> int:
     """Paid orders holding a plan that have no period for it yet (the after-commit step
     failed): give them their periods now. Run by the nightly recount; returns how many
     orders were caught up."""
@@ -473,7 +473,7 @@ def memberships_catch_up() -> int:
     )
     order_ids = list(missing)
     for order_id in order_ids:
-        order_memberships_sync(order_id=order_id)
+        order_memberships_sync(order_id=order_id, now=now)
     return len(order_ids)
 
 
