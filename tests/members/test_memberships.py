@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from apps.cart.models import Cart
 from apps.members import selectors, services
-from apps.members.models import Membership, TierEvent, User
+from apps.members.models import Membership, MembershipPlan, TierEvent, User
 from apps.orders import services as order_services
 from apps.orders.choices import FulfilmentStatus, PaymentStatus
 from apps.orders.models import Order
@@ -445,3 +445,53 @@ def test_reminder_speaks_the_language_of_the_order(plan):
 
     assert "/en/" in mail.outbox[0].body
     assert "Renew my membership" in mail.outbox[0].body
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_reminder_runs_send_one_email_per_period(plan):
+    import threading
+
+    from django.db import connection
+
+    memberships = [_ending_in(6, plan=plan) for _ in range(3)]
+    barrier = threading.Barrier(4)
+    failures = []
+
+    def run():
+        try:
+            barrier.wait()
+            services.memberships_remind_renewal()
+        except Exception as error:
+            failures.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert failures == []
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(
+        membership.member.email for membership in memberships
+    )
+    assert Membership.objects.filter(reminded_at__isnull=True).count() == 0
+
+
+# --- The demo shop ----------------------------------------------------------------------------
+
+
+def test_demo_shop_sells_a_gold_year_once_however_often_it_loads():
+    call_command("load_demo_shop", "--no-images", stdout=StringIO())
+    call_command("load_demo_shop", "--no-images", stdout=StringIO())
+
+    plan = MembershipPlan.objects.select_related("sku__product", "tier").get()
+    assert (plan.tier.name_en, plan.duration_days, plan.sku.price) == (
+        "Gold",
+        365,
+        Decimal("168.00"),
+    )
+    assert plan.sku.product.is_published
+    assert plan.sku.product.series.slug == "membership"
