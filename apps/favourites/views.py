@@ -141,17 +141,22 @@ def favourite_confirm(request):
 @login_required
 @require_GET
 def favourite_resume(request):
-    """After logging in: saves the product a guest's heart asked for, then back to it."""
+    """After logging in: saves the product a guest's heart asked for, then back to the page
+    the heart was on (only a page of this shop), else to the product itself. The product
+    was chosen by the guest's own (CSRF-checked) post and waits in their session, so this
+    GET only finishes what that post asked for."""
     pending = request.session.pop(PENDING, None)
     if not isinstance(pending, dict):
         return redirect("favourites:list")
     try:
-        services.favourite_add(member=request.user, product_id=int(pending.get("product", 0)))
+        favourite = services.favourite_add(
+            member=request.user, product_id=int(pending.get("product", 0))
+        )
     except (services.FavouriteError, TypeError, ValueError):
         messages.error(request, _("This product is no longer on sale."))
-    else:
-        messages.success(request, _("Saved in your favourites."))
-    return redirect_back(request, pending.get("next", ""), "favourites:list")
+        return redirect_back(request, pending.get("next", ""), "favourites:list")
+    messages.success(request, _("Saved in your favourites."))
+    return redirect_back(request, pending.get("next", ""), favourite.product.get_absolute_url())
 
 
 @login_required

@@ -8,7 +8,7 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
 from apps.members import services
-from apps.members.models import Address, Tier, TierEvent, User
+from apps.members.models import Address, Membership, MembershipPlan, Tier, TierEvent, User
 from apps.segments.admin_panels import CUSTOMER_PANEL_FIELDS, MemberCustomerPanelMixin
 
 
@@ -62,6 +62,29 @@ class TierEventInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("from_tier", "to_tier", "order")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class MembershipInline(admin.TabularInline):
+    """The member's paid membership periods, newest first: made by the services when an
+    order is paid or refunded, never edited here."""
+
+    model = Membership
+    fk_name = "member"
+    extra = 0
+    can_delete = False
+    fields = ("tier", "starts_at", "ends_at", "order", "revoked_at", "reminded_at")
+    readonly_fields = fields
+    ordering = ("-ends_at", "-id")
+    verbose_name_plural = _("Paid memberships")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("tier", "order")
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -125,7 +148,7 @@ class UserAdmin(MemberCustomerPanelMixin, DjangoUserAdmin):
 
     def get_inlines(self, request, obj):
         # A new user has no addresses yet; the add page is email and password only.
-        return (AddressInline, TierEventInline) if obj is not None else ()
+        return (AddressInline, MembershipInline, TierEventInline) if obj is not None else ()
 
     @admin.action(description=_("Recount VIP tier from the last 12 months' spend"))
     def recount_tiers(self, request, queryset):
@@ -160,6 +183,59 @@ class TierAdmin(TranslationAdmin):
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
         services.tiers_changed()
+
+
+@admin.register(MembershipPlan)
+class MembershipPlanAdmin(admin.ModelAdmin):
+    """Which product variant sells which tier, for how long. The name, price and page are
+    the product's (edit them under Catalog)."""
+
+    list_display = ("__str__", "sku", "tier", "duration_days", "is_active")
+    list_filter = ("is_active", "tier")
+    list_select_related = ("sku__product", "tier")
+    raw_id_fields = ("sku",)
+    fields = ("sku", "tier", "duration_days", "is_active")
+    search_fields = ("sku__code", "sku__product__name_zh_hans", "sku__product__name_en")
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    """Every paid membership period: who, which tier, from when until when, the order that
+    paid for it, whether it was revoked and when the renewal reminder went out."""
+
+    list_display = (
+        "member",
+        "tier",
+        "starts_at",
+        "ends_at",
+        "order",
+        "revoked_at",
+        "reminded_at",
+    )
+    list_filter = ("tier", ("revoked_at", admin.EmptyFieldListFilter))
+    search_fields = ("member__email", "order__number")
+    list_select_related = ("member", "tier", "order")
+    date_hierarchy = "ends_at"
+    readonly_fields = (
+        "member",
+        "plan",
+        "tier",
+        "order",
+        "starts_at",
+        "ends_at",
+        "revoked_at",
+        "reminded_at",
+        "created_at",
+    )
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(TierEvent)

@@ -220,3 +220,104 @@ class TierEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member}: {self.from_tier or '-'} → {self.to_tier or '-'}"
+
+
+class MembershipPlan(models.Model):
+    """A paid membership sold as a product (年度会员, ¥168 a year): a paid order for its SKU
+    grants its tier for `duration_days` per unit bought. Its name, price and page are the
+    product's, so it is sold, priced and paid like anything else."""
+
+    sku = models.OneToOneField(
+        "catalog.Sku",
+        on_delete=models.PROTECT,
+        related_name="membership_plan",
+        verbose_name=_("SKU sold"),
+        help_text=_("The product variant shoppers buy; its price is the membership's price."),
+    )
+    tier = models.ForeignKey(
+        Tier, on_delete=models.PROTECT, related_name="+", verbose_name=_("tier granted")
+    )
+    duration_days = models.PositiveIntegerField(
+        _("days per unit bought"), default=365, validators=[MinValueValidator(1)]
+    )
+    is_active = models.BooleanField(
+        _("renewals reminded"),
+        default=True,
+        help_text=_(
+            "Untick when the plan is no longer sold: members are no longer reminded to renew "
+            "it. Memberships already paid for stay valid."
+        ),
+    )
+
+    class Meta:
+        ordering = ["tier__threshold_amount", "id"]
+        verbose_name = _("membership plan")
+        verbose_name_plural = _("membership plans")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(duration_days__gte=1),
+                name="members_membershipplan_duration_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.sku.product.name
+
+
+class Membership(models.Model):
+    """One paid period of a membership: the member holds `tier` (at least) from `starts_at`
+    until `ends_at`. Each paid order makes its own period (a renewal starts where the
+    member's current period of the plan ends); refunding the order revokes it."""
+
+    member = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("member")
+    )
+    plan = models.ForeignKey(
+        MembershipPlan, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("plan")
+    )
+    # The plan's tier when it was bought: a later change to the plan never changes what
+    # was paid for.
+    tier = models.ForeignKey(
+        Tier, on_delete=models.PROTECT, related_name="+", verbose_name=_("tier granted")
+    )
+    order = models.ForeignKey(
+        "orders.Order",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("order"),
+    )
+    starts_at = models.DateTimeField(_("valid from"))
+    ends_at = models.DateTimeField(_("valid until"))
+    revoked_at = models.DateTimeField(
+        _("revoked"), null=True, blank=True, help_text=_("Its order was refunded.")
+    )
+    reminded_at = models.DateTimeField(_("renewal reminder sent"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-ends_at", "-id"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            # One period per order and plan: paying, and the notice of it, may arrive twice.
+            models.UniqueConstraint(fields=["order", "plan"], name="members_membership_per_order"),
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="members_membership_ends_after_start",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["member", "-ends_at"], name="membership_member_recent"),
+            # The nightly renewal reminder scans periods ending in the next few days.
+            models.Index(
+                fields=["ends_at"],
+                name="membership_to_remind",
+                condition=models.Q(reminded_at__isnull=True, revoked_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member}: {self.tier} → {self.ends_at:%Y-%m-%d}"
+
+    def is_valid_at(self, moment) -> bool:
+        return self.revoked_at is None and self.starts_at <= moment < self.ends_at

@@ -7,12 +7,12 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import F, Min, QuerySet, Sum
+from django.db.models import Exists, F, Min, OuterRef, QuerySet, Sum
 from django.utils import timezone
 
 from apps.core.kept import KeptPerVersion
 from apps.core.money import money
-from apps.members.models import Address, Tier, User
+from apps.members.models import Address, Membership, Tier, User
 
 
 def addresses_for_member(*, member: User) -> QuerySet[Address]:
@@ -48,6 +48,28 @@ def tier_for_spend(spend: Decimal, tiers: Sequence[Tier] | None = None) -> Tier 
     tiers = tiers_all() if tiers is None else tiers
     reached = [tier for tier in tiers if spend >= tier.threshold_amount]
     return max(reached, key=lambda tier: tier.threshold_amount, default=None)
+
+
+def higher_tier(*tiers: Tier | None) -> Tier | None:
+    """The highest of these tiers (by threshold); None when all are None."""
+    present = [tier for tier in tiers if tier is not None]
+    return max(present, key=lambda tier: tier.threshold_amount, default=None)
+
+
+def memberships_valid_at(now: datetime) -> QuerySet[Membership]:
+    """Paid membership periods running at `now` (not revoked)."""
+    return Membership.objects.filter(revoked_at__isnull=True, starts_at__lte=now, ends_at__gt=now)
+
+
+def member_membership_tier(
+    *, member: User, now: datetime | None = None, tiers: Sequence[Tier] | None = None
+) -> Tier | None:
+    """The highest tier a paid membership of the member's grants at `now` (None without
+    one)."""
+    now = now or timezone.now()
+    tiers = tiers_all() if tiers is None else tiers
+    granted = set(memberships_valid_at(now).filter(member=member).values_list("tier_id", flat=True))
+    return higher_tier(*(tier for tier in tiers if tier.pk in granted))
 
 
 def member_tier(member) -> Tier | None:
@@ -107,4 +129,84 @@ def member_tier_progress(*, member: User, now: datetime | None = None) -> TierPr
         reach_by = timezone.localdate(drops_out) - timedelta(days=1)
     return TierProgress(
         tier=tier, spend=spend, next_tier=next_tier, needed=money(needed), reach_by=reach_by
+    )
+
+
+# --- Paid memberships ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MembershipStatus:
+    """What the member centre says about the member's paid membership."""
+
+    tier: Tier
+    # The end of the running period, or of the renewals that follow it without a gap.
+    valid_until: datetime
+    is_valid: bool
+    renew_url: str
+    remind_days: int
+
+
+def member_membership_status(
+    *, member: User, now: datetime | None = None
+) -> MembershipStatus | None:
+    """The member's running paid membership (the highest tier if several), or else the one
+    that ended most recently within SHOP_MEMBERSHIP_LAPSED_SHOWN_DAYS; None without either.
+    One query."""
+    now = now or timezone.now()
+    shown_since = now - timedelta(days=settings.SHOP_MEMBERSHIP_LAPSED_SHOWN_DAYS)
+    periods = list(
+        Membership.objects.filter(member=member, revoked_at__isnull=True, ends_at__gt=shown_since)
+        .select_related("tier", "plan__sku__product")
+        .order_by("starts_at", "id")
+    )
+    running = [period for period in periods if period.is_valid_at(now)]
+    if running:
+        current = max(running, key=lambda period: (period.tier.threshold_amount, period.ends_at))
+    else:
+        ended = [period for period in periods if period.ends_at <= now]
+        if not ended:
+            return None
+        current = max(ended, key=lambda period: period.ends_at)
+    valid_until = current.ends_at
+    for period in periods:
+        # Renewals of the same plan that start before the last one ends continue it.
+        if period.plan_id == current.plan_id and period.starts_at <= valid_until:
+            valid_until = max(valid_until, period.ends_at)
+    return MembershipStatus(
+        tier=current.tier,
+        valid_until=valid_until,
+        is_valid=bool(running),
+        renew_url=current.plan.sku.product.get_absolute_url(),
+        remind_days=settings.SHOP_MEMBERSHIP_REMIND_DAYS,
+    )
+
+
+def memberships_of_member(*, member: User) -> QuerySet[Membership]:
+    """Every period the member paid for, newest first (revoked ones included)."""
+    return Membership.objects.filter(member=member).select_related("tier", "plan__sku__product")
+
+
+def memberships_due_for_reminder(*, now: datetime | None = None) -> QuerySet[Membership]:
+    """Periods ending within SHOP_MEMBERSHIP_REMIND_DAYS whose member has not been reminded,
+    has not renewed already (no later period of the same plan), and whose plan is still sold."""
+    now = now or timezone.now()
+    renewed = Membership.objects.filter(
+        member=OuterRef("member"),
+        plan=OuterRef("plan"),
+        revoked_at__isnull=True,
+        ends_at__gt=OuterRef("ends_at"),
+    )
+    return (
+        Membership.objects.filter(
+            reminded_at__isnull=True,
+            revoked_at__isnull=True,
+            ends_at__gt=now,
+            ends_at__lte=now + timedelta(days=settings.SHOP_MEMBERSHIP_REMIND_DAYS),
+            plan__is_active=True,
+            plan__sku__product__is_published=True,
+            member__is_active=True,
+        )
+        .exclude(Exists(renewed))
+        .order_by("ends_at", "pk")
     )

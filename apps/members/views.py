@@ -17,6 +17,7 @@ def dashboard(request):
     context = {
         "recent_orders": recent_orders,
         "tier_progress": selectors.member_tier_progress(member=request.user),
+        "membership": selectors.member_membership_status(member=request.user),
     }
     return render(request, "members/dashboard.jinja", context)
 

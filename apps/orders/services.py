@@ -21,7 +21,7 @@ from apps.core.choices import PaymentMethod, ShippingMethod
 from apps.core.money import money
 from apps.core.outbox import outbox_enqueue
 from apps.members.models import TierEvent
-from apps.members.services import member_recompute_tier_on_commit
+from apps.members.services import member_recompute_tier_on_commit, membership_sync_on_commit
 from apps.orders.choices import FulfilmentStatus, PaymentStatus, StateMachine
 from apps.orders.models import Order, OrderEvent, OrderLine, PickupPoint, new_order_number
 
@@ -41,7 +41,8 @@ PAYMENT_TRANSITIONS: dict[str, set[str]] = {
 FULFILMENT_TRANSITIONS: dict[str, set[str]] = {
     # Cash-on-delivery orders start at TO_PICK; the others once paid.
     FS.AWAITING_PAYMENT: {FS.TO_PICK, FS.CANCELLED},
-    FS.TO_PICK: {FS.PICKING, FS.CANCELLED},
+    # Completed at once when nothing is to be shipped (an order of paid memberships only).
+    FS.TO_PICK: {FS.PICKING, FS.CANCELLED, FS.COMPLETED},
     FS.PICKING: {FS.SHIPPED, FS.CANCELLED},
     FS.SHIPPED: {FS.DELIVERED},
     # Completed once the return window is over (orders_complete_delivered).
@@ -179,6 +180,8 @@ def order_payment_transition(
         cause=TierEvent.Cause.ORDER_PAID if paid else TierEvent.Cause.ORDER_REFUNDED,
         order=changed,
     )
+    # Paid memberships (apps.members): granted, shortened or revoked with the order's money.
+    membership_sync_on_commit(order_id=changed.pk)
     return changed
 
 

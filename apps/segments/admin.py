@@ -30,7 +30,7 @@ MEMBERS_SHOWN = 100
 class SegmentAdmin(TranslationAdmin):
     list_display = ["name", "kind", "rule", "member_count"]
     list_filter = ["kind"]
-    list_select_related = ["category", "series"]
+    list_select_related = ["category", "series", "tier"]
     search_fields = ["name_zh_hans", "name_en"]
     fields = [
         "name",
@@ -40,6 +40,7 @@ class SegmentAdmin(TranslationAdmin):
         "silent_days",
         "category",
         "series",
+        "tier",
     ]
     actions = ["export_members_csv"]
     change_form_template = "admin/segments/segment/change_form.html"
@@ -57,7 +58,7 @@ class SegmentAdmin(TranslationAdmin):
 
     @admin.action(description=gettext_lazy("Export members as CSV"), permissions=["export"])
     def export_members_csv(self, request, queryset):
-        segments = list(queryset.select_related("category", "series").order_by("id"))
+        segments = list(queryset.select_related("category", "series", "tier").order_by("id"))
         filename = f"segments-{timezone.localdate():%Y%m%d}.csv"
         return segment_members_csv_response(segments, filename)
 
@@ -76,7 +77,7 @@ class SegmentAdmin(TranslationAdmin):
         if not self.has_export_permission(request):
             raise PermissionDenied
         segment = get_object_or_404(
-            Segment.objects.select_related("category", "series"), pk=segment_id
+            Segment.objects.select_related("category", "series", "tier"), pk=segment_id
         )
         filename = f"segment-{segment.pk}-{timezone.localdate():%Y%m%d}.csv"
         return segment_members_csv_response([segment], filename)

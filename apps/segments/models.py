@@ -24,11 +24,13 @@ Kinds:
 - Bought from a category (with its sub-categories) or from a series: at least one paid
   order holding a line of that category or series that was not refunded in full, ever.
 
+- Tier: members whose current VIP tier is the chosen tier, however they reached it (spend or
+  a paid membership: both end up as the member's tier, apps.members). Members not yet placed
+  in a tier hold the entry tier (the one reached with no spend), so they count there.
+
 Kinds still to come, each one more `SegmentKind` member, its parameter fields, an entry in
 KIND_PARAMETERS and a condition in apps.segments.selectors.segment_condition:
 
-- Tier: members whose current VIP tier is a chosen tier (a foreign key to the tier model of
-  apps.members once tiers exist there; the condition filters on the member's tier).
 - Subscribed to the email list: members with a confirmed, not unsubscribed subscription,
   once the mailing app exists (an Exists() over its subscriber table).
 """
@@ -55,6 +57,7 @@ class SegmentKind(models.TextChoices):
     SILENT = "silent", _("Silent customers")
     BOUGHT_CATEGORY = "bought_category", _("Bought from a category")
     BOUGHT_SERIES = "bought_series", _("Bought from a series")
+    TIER = "tier", _("Members of a VIP tier")
 
 
 # The parameter fields each kind needs; every other parameter field stays empty.
@@ -64,12 +67,20 @@ KIND_PARAMETERS: dict[str, tuple[str, ...]] = {
     SegmentKind.SILENT: ("silent_days",),
     SegmentKind.BOUGHT_CATEGORY: ("category",),
     SegmentKind.BOUGHT_SERIES: ("series",),
+    SegmentKind.TIER: ("tier",),
 }
 # Parameters a kind may take but does without (general customers: the loyal rule to exclude).
 KIND_OPTIONAL_PARAMETERS: dict[str, tuple[str, ...]] = {
     SegmentKind.GENERAL: ("min_paid_orders", "min_spend_amount"),
 }
-PARAMETER_FIELDS = ("min_paid_orders", "min_spend_amount", "silent_days", "category", "series")
+PARAMETER_FIELDS = (
+    "min_paid_orders",
+    "min_spend_amount",
+    "silent_days",
+    "category",
+    "series",
+    "tier",
+)
 
 REQUIRED_MESSAGES = {
     "min_paid_orders": _("Enter the least number of paid orders in 12 months."),
@@ -77,6 +88,7 @@ REQUIRED_MESSAGES = {
     "silent_days": _("Enter how many days without a paid order make a customer silent."),
     "category": _("Choose the category whose buyers this segment holds."),
     "series": _("Choose the series whose buyers this segment holds."),
+    "tier": _("Choose the VIP tier whose members this segment holds."),
 }
 
 
@@ -126,6 +138,15 @@ class Segment(TimeStampedModel):
         related_name="+",
         verbose_name=_("series"),
     )
+    tier = models.ForeignKey(
+        "members.Tier",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("VIP tier"),
+        help_text=_("Members holding it now, whether by spend or by a paid membership."),
+    )
 
     class Meta:
         ordering = ["id"]
@@ -149,6 +170,10 @@ class Segment(TimeStampedModel):
             models.CheckConstraint(
                 condition=~Q(kind=SegmentKind.BOUGHT_SERIES) | Q(series__isnull=False),
                 name="segment_bought_series_has_series",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=SegmentKind.TIER) | Q(tier__isnull=False),
+                name="segment_tier_has_tier",
             ),
         ]
 
@@ -208,6 +233,8 @@ class Segment(TimeStampedModel):
             }
         if self.kind == SegmentKind.BOUGHT_SERIES:
             return gettext("Bought from the series %(name)s") % {"name": self.series}
+        if self.kind == SegmentKind.TIER:
+            return gettext("Members of the tier %(name)s") % {"name": self.tier}
         return ""
 
 

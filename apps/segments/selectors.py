@@ -27,7 +27,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from apps.aftersales.models import ReturnRequest
-from apps.members.models import User
+from apps.members.models import Tier, User
 from apps.orders.choices import PaymentStatus
 from apps.orders.models import Order, OrderLine
 from apps.segments.models import Segment, SegmentKind
@@ -107,6 +107,10 @@ def segment_condition(segment: Segment, *, now: datetime | None = None) -> Q:
         else:
             lines = lines.filter(sku__product__series_id=segment.series_id)
         return Q(Exists(lines))
+    if kind == SegmentKind.TIER:
+        # Members not yet placed in a tier hold the entry tier (threshold 0): apps.members.
+        entry = Tier.objects.filter(pk=segment.tier_id, threshold_amount__lte=0)
+        return Q(tier_id=segment.tier_id) | (Q(tier__isnull=True) & Q(Exists(entry)))
     raise ValueError(f"Unknown segment kind: {kind}")
 
 
@@ -139,7 +143,7 @@ def member_customer_profile(member: User, *, now: datetime | None = None) -> Cus
     """A member's figures and segments for the back office: two queries (the segments, then
     the member with every segment's rule as a yes/no column), however many segments exist."""
     now = now or timezone.now()
-    segments = list(Segment.objects.select_related("category", "series"))
+    segments = list(Segment.objects.select_related("category", "series", "tier"))
     flags = {
         f"in_segment_{segment.pk}": Case(
             When(Q(is_active=True) & segment_condition(segment, now=now), then=Value(True)),

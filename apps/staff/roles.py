@@ -69,6 +69,9 @@ ROLES: dict[str, Role] = {
             # VIP tiers and their history: read (tiers and rates are the store manager's).
             "members.view_tier",
             "members.view_tierevent",
+            # Paid membership plans and who holds one: read (plans are the store manager's).
+            "members.view_membershipplan",
+            "members.view_membership",
         ],
     ),
     "designer": Role(

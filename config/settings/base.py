@@ -346,6 +346,10 @@ SHOP_MAX_LINE_QUANTITY = 99
 SHOP_PRICE_FLOOR_PERCENT = Decimal("70")
 # VIP tiers count paid spend, less refunds, over this many days (apps.members.services).
 MEMBER_TIER_WINDOW_DAYS = 365
+# Paid memberships: members are reminded by email this many days before a period lapses, and
+# the member centre keeps showing a lapsed membership (with its renew link) this many days.
+SHOP_MEMBERSHIP_REMIND_DAYS = env.int("SHOP_MEMBERSHIP_REMIND_DAYS", default=7)
+SHOP_MEMBERSHIP_LAPSED_SHOWN_DAYS = 60
 # The payment simulator pays for free: only for the demo shop and tests (on in local and
 # test settings, refused by a system check in production). Its secret is never SECRET_KEY.
 PAYMENT_SIMULATOR = env.bool("PAYMENT_SIMULATOR", default=False)
@@ -365,6 +369,10 @@ CELERY_BEAT_SCHEDULE = {
     "recompute-member-tiers": {
         "task": "apps.members.tasks.members_recompute_tiers",
         "schedule": crontab(hour=2, minute=40),
+    },
+    "remind-membership-renewals": {
+        "task": "apps.members.tasks.memberships_remind_renewal",
+        "schedule": crontab(hour=10, minute=0),
     },
 }
 

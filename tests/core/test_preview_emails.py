@@ -25,6 +25,7 @@ KINDS = [
     "return_exchange_shipped",
     "account_confirmation",
     "account_password_reset",
+    "membership_renewal",
 ]
 
 

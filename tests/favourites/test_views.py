@@ -292,3 +292,76 @@ def test_confirm_page_of_an_unpublished_product_is_not_found(client):
     response = client.get(reverse("favourites:confirm"), {"product": product.pk})
 
     assert response.status_code == 404
+
+
+# --- Guests: log in, come back, never to another site -------------------------------------
+
+
+def _guest_logs_in_after_pressing_the_heart(client, product, next_page):
+    """A guest's heart, the login it leads to, and the page the shop sends them to after."""
+    member = UserFactory()
+    asked = client.post(reverse("favourites:add"), {"product": product.pk, "next": next_page})
+    logged_in = client.post(asked["Location"], {"login": member.email, "password": PASSWORD})
+    resumed = client.get(logged_in["Location"])
+    return member, resumed
+
+
+@pytest.mark.parametrize(
+    "next_page",
+    [
+        "https://evil.example/phish",
+        "//evil.example/phish",
+        "/\\evil.example/phish",
+        "javascript:alert(1)",
+    ],
+)
+def test_guest_is_never_sent_to_another_site_after_logging_in(client, product, next_page):
+    member, resumed = _guest_logs_in_after_pressing_the_heart(client, product, next_page)
+
+    assert resumed.status_code == 302
+    assert resumed["Location"] == product.get_absolute_url()
+    assert Favourite.objects.filter(member=member, product=product).count() == 1
+
+
+def test_guest_without_a_next_page_returns_to_the_product(client, product):
+    member, resumed = _guest_logs_in_after_pressing_the_heart(client, product, "")
+
+    assert resumed["Location"] == product.get_absolute_url()
+    assert Favourite.objects.filter(member=member, product=product).count() == 1
+
+
+def test_guest_from_a_product_card_saves_it_and_returns_to_the_listing(client, product):
+    listing = "http://testserver" + reverse("catalog:product_list")
+    confirm = client.get(reverse("favourites:confirm"), {"product": product.pk, "next": listing})
+    assert confirm.status_code == 200
+    assert f'name="next" value="{listing}"' in confirm.content.decode()
+
+    member, resumed = _guest_logs_in_after_pressing_the_heart(client, product, listing)
+
+    assert resumed["Location"] == listing
+    assert Favourite.objects.filter(member=member, product=product).count() == 1
+
+
+def test_confirm_page_ignores_a_next_page_on_another_site(client, product):
+    response = client.get(
+        reverse("favourites:confirm"),
+        {"product": product.pk, "next": "https://evil.example/"},
+    )
+
+    page = response.content.decode()
+    assert 'value="https://evil.example/"' not in page
+    assert 'href="https://evil.example/"' not in page
+    assert f'name="next" value="{product.get_absolute_url()}"' in page
+
+
+def test_guest_whose_product_was_withdrawn_meanwhile_is_told_and_saves_nothing(client, product):
+    member = UserFactory()
+    asked = client.post(reverse("favourites:add"), {"product": product.pk, "next": "/"})
+    product.is_published = False
+    product.save()
+    logged_in = client.post(asked["Location"], {"login": member.email, "password": PASSWORD})
+
+    resumed = client.get(logged_in["Location"], follow=True)
+
+    assert _("This product is no longer on sale.") in visible_text(resumed)
+    assert not Favourite.objects.exists()

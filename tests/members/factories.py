@@ -1,3 +1,4 @@
+from datetime import timedelta
 from decimal import Decimal
 
 import factory
@@ -8,7 +9,8 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from apps.core import pagecache
-from apps.members.models import Address, Tier, User
+from apps.members.models import Address, Membership, MembershipPlan, Tier, User
+from tests.catalog.factories import SkuFactory
 
 PASSWORD = "a-long-test-password-42"
 
@@ -114,3 +116,37 @@ def demo_tiers() -> dict[str, Tier]:
         ),
     ]
     return {tier.name_en: tier for tier in tiers}
+
+
+class MembershipPlanFactory(DjangoModelFactory):
+    """A plan sold as a ¥168 SKU with plenty of stock, granting a Gold-like tier for a year."""
+
+    class Meta:
+        model = MembershipPlan
+
+    sku = factory.SubFactory(SkuFactory, price=Decimal("168.00"), stock=10000)
+    tier = factory.SubFactory(
+        TierFactory, threshold_amount=Decimal("2000.00"), discount_percent=Decimal("5.00")
+    )
+    duration_days = 365
+
+
+class MembershipFactory(DjangoModelFactory):
+    """A paid period running from now for the plan's duration (its order is a bare row)."""
+
+    class Meta:
+        model = Membership
+
+    member = factory.SubFactory(UserFactory)
+    plan = factory.SubFactory(MembershipPlanFactory)
+    tier = factory.LazyAttribute(lambda membership: membership.plan.tier)
+    order = factory.SubFactory(
+        "tests.orders.factories.OrderFactory",
+        member=factory.SelfAttribute("..member"),
+        payment_status="paid",
+        fulfilment_status="completed",
+    )
+    starts_at = factory.LazyFunction(timezone.now)
+    ends_at = factory.LazyAttribute(
+        lambda membership: membership.starts_at + timedelta(days=membership.plan.duration_days)
+    )

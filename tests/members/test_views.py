@@ -449,10 +449,10 @@ def test_address_list_query_count_does_not_grow_with_the_book(
     assert len(response.context["addresses"]) == 12
 
 
-def test_dashboard_needs_six_queries(member_client, django_assert_max_num_queries):
-    # session, member, recent orders, latest favourites, 12-month spend, and the VIP tiers
-    # (kept after that)
-    with django_assert_max_num_queries(6):
+def test_dashboard_needs_seven_queries(member_client, django_assert_max_num_queries):
+    # session, member, recent orders, latest favourites, 12-month spend, paid memberships,
+    # and the VIP tiers (kept after that)
+    with django_assert_max_num_queries(7):
         response = member_client.get(reverse("members:dashboard"))
 
     assert response.status_code == 200

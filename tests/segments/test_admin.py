@@ -15,7 +15,7 @@ from apps.orders.choices import PaymentStatus
 from apps.segments.exports import csv_safe
 from apps.segments.models import Segment, SegmentKind
 from tests.catalog.factories import CategoryFactory
-from tests.members.factories import UserFactory
+from tests.members.factories import UserFactory, demo_tiers
 from tests.orders.factories import delivered_order, request_return
 from tests.segments.factories import SegmentFactory, member_order
 from tests.staff.admin_forms import staff_client
@@ -138,6 +138,7 @@ def test_a_loyal_segment_needs_its_thresholds(manager):
             "Choose the category whose buyers this segment holds.",
         ),
         (SegmentKind.BOUGHT_SERIES, "series", "Choose the series whose buyers this segment holds."),
+        (SegmentKind.TIER, "tier", "Choose the VIP tier whose members this segment holds."),
     ],
 )
 def test_each_kind_asks_for_its_parameter(manager, kind, field, message):
@@ -309,3 +310,27 @@ def test_member_page_of_someone_who_never_bought_says_so(manager):
 
     assert gettext("In no segment") in page
     assert "¥0.00" in page
+
+
+def test_manager_defines_a_tier_segment_and_exports_its_members(manager):
+    tiers = demo_tiers()
+    UserFactory(email="gold@example.com", tier=tiers["Gold"])
+    UserFactory(email="silver@example.com", tier=tiers["Silver"])
+
+    created = manager.post(
+        reverse("admin:segments_segment_add"),
+        {
+            "name_zh_hans": "金卡会员",
+            "name_en": "Gold members",
+            "kind": SegmentKind.TIER,
+            "tier": str(tiers["Gold"].pk),
+            "min_paid_orders": "3",
+        },
+    )
+    segment = Segment.objects.get()
+    rows = read_csv(manager.get(export_url(segment)))
+
+    assert created.status_code == 302
+    assert (segment.tier, segment.min_paid_orders) == (tiers["Gold"], None)
+    assert segment.rule_text == gettext("Members of the tier %(name)s") % {"name": "金卡"}
+    assert [row[:2] for row in rows[1:]] == [["金卡会员", "gold@example.com"]]

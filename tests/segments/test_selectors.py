@@ -15,7 +15,13 @@ from apps.segments.selectors import (
     twelve_months_before,
 )
 from tests.catalog.factories import CategoryFactory, SeriesFactory
-from tests.members.factories import UserFactory
+from tests.members.factories import (
+    MembershipFactory,
+    MembershipPlanFactory,
+    TierFactory,
+    UserFactory,
+    demo_tiers,
+)
 from tests.orders.factories import OrderFactory, delivered_order, paid_order, request_return
 from tests.segments.factories import SegmentFactory, member_order, sku_in
 
@@ -279,11 +285,12 @@ def test_members_carry_their_figures_biggest_spender_first():
         (SegmentKind.SILENT, {"silent_days": 90}),
         (SegmentKind.BOUGHT_CATEGORY, {"category": "category"}),
         (SegmentKind.BOUGHT_SERIES, {"series": "series"}),
+        (SegmentKind.TIER, {"tier": "tier"}),
     ],
 )
 def test_each_rule_reads_its_members_in_one_query(django_assert_num_queries, kind, parameters):
     category = CategoryFactory()
-    objects = {"category": category, "series": category.series}
+    objects = {"category": category, "series": category.series, "tier": TierFactory()}
     for number in range(5):
         member = UserFactory()
         for _order in range(number):
@@ -328,3 +335,32 @@ def test_member_profile_lists_segments_figures_and_returns_in_two_queries(
     assert profile.spend_12m == Decimal("1000.00") + order.total_amount
     assert profile.returns_count == 1
     assert general not in profile.segments
+
+
+# --- Tier ---------------------------------------------------------------------------------
+
+
+def test_tier_segment_holds_members_of_that_tier_by_spend_or_by_membership():
+    tiers = demo_tiers()
+    UserFactory(email="spent@example.com", tier=tiers["Gold"])
+    paid_member = UserFactory(email="paid@example.com")
+    MembershipFactory(member=paid_member, plan=MembershipPlanFactory(tier=tiers["Gold"]))
+    paid_member.tier = tiers["Gold"]
+    paid_member.save(update_fields=["tier"])
+    UserFactory(email="silver@example.com", tier=tiers["Silver"])
+    UserFactory(email="new@example.com")
+
+    segment = SegmentFactory(kind=SegmentKind.TIER, tier=tiers["Gold"])
+
+    assert emails(segment) == {"spent@example.com", "paid@example.com"}
+
+
+def test_entry_tier_segment_counts_members_not_yet_placed_in_a_tier():
+    tiers = demo_tiers()
+    UserFactory(email="placed@example.com", tier=tiers["Member"])
+    UserFactory(email="new@example.com")
+    UserFactory(email="silver@example.com", tier=tiers["Silver"])
+
+    segment = SegmentFactory(kind=SegmentKind.TIER, tier=tiers["Member"])
+
+    assert emails(segment) == {"placed@example.com", "new@example.com"}

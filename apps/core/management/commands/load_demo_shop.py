@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 
 from apps.catalog.demo import load_bulk_products, load_catalog
 from apps.community.demo import load_help_pages
-from apps.members.demo import load_members
+from apps.members.demo import load_members, load_membership_plan
 from apps.members.models import User
 from apps.orders.demo import load_pickup_points
 from apps.segments.demo import load_segments
@@ -33,6 +33,7 @@ class Command(BaseCommand):
         staff = load_staff() if existing < len(DEMO_STAFF) else existing
         self.stdout.write(f"staff users: {staff}")
         self.stdout.write(f"members: {load_members()}")
+        self.stdout.write(f"membership plan: {load_membership_plan(with_images=not no_images)}")
         self.stdout.write(f"pickup points: {load_pickup_points()}")
         self.stdout.write(f"customer segments: {load_segments()}")
         if products:

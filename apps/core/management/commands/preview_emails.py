@@ -7,13 +7,15 @@ its step. All of it happens in one transaction that is rolled back: nothing is s
 nothing is kept."""
 
 import secrets
+from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test import RequestFactory
-from django.utils import translation
+from django.utils import timezone, translation
 
 from apps.aftersales import services as aftersales_services
 from apps.aftersales.emails import return_email
@@ -23,7 +25,8 @@ from apps.cart.models import Cart
 from apps.catalog.models import Sku
 from apps.core.choices import PaymentMethod, ShippingMethod
 from apps.core.emails import absolute_url
-from apps.members.models import User
+from apps.members.emails import membership_renewal_email
+from apps.members.models import Membership, MembershipPlan, Tier, User
 from apps.orders import services as order_services
 from apps.orders.emails import order_email
 from apps.orders.models import Order
@@ -39,8 +42,9 @@ class _RolledBack(Exception):
 class Command(BaseCommand):
     help = (
         "Write each kind of shopper email (order placed, paid, shipped, refunded, cancelled, "
-        "out of stock, every return step, account confirmation and password reset) for a demo "
-        "order into DIR as <kind>.html and <kind>.txt. Nothing is sent or kept."
+        "out of stock, every return step, account confirmation and password reset, membership "
+        "renewal) for a demo order into DIR as <kind>.html and <kind>.txt. Nothing is sent or "
+        "kept."
     )
 
     def add_arguments(self, parser):
@@ -153,6 +157,7 @@ class Command(BaseCommand):
 
         self._return_steps(order)
         self._account_emails(language)
+        self._membership_email(order)
 
     def _return_steps(self, order: Order) -> None:
         line = order.lines.order_by("-quantity", "id").first()
@@ -241,3 +246,26 @@ class Command(BaseCommand):
             )
         self._write("account_confirmation", confirmation)
         self._write("account_password_reset", reset)
+
+    def _membership_email(self, order: Order) -> None:
+        """The renewal reminder for a Gold year ending in a week, bought with the demo order
+        (the demo shop's plan when there is one, else one made for the preview)."""
+        plan = MembershipPlan.objects.select_related("tier", "sku__product").first()
+        if plan is None:
+            tier = Tier.objects.order_by("-threshold_amount").first() or Tier.objects.create(
+                name="金卡", threshold_amount=Decimal("2000.00"), discount_percent=Decimal("5")
+            )
+            plan = MembershipPlan.objects.create(sku=order.lines.first().sku, tier=tier)
+        member = User.objects.filter(is_staff=False).order_by("id").first() or (
+            User.objects.create_user(email="buyer@example.com", last_name="王", first_name="小明")
+        )
+        now = timezone.now()
+        membership = Membership.objects.create(
+            member=member,
+            plan=plan,
+            tier=plan.tier,
+            order=order,
+            starts_at=now - timedelta(days=plan.duration_days - 7),
+            ends_at=now + timedelta(days=7),
+        )
+        self._write("membership_renewal", membership_renewal_email(membership=membership))
