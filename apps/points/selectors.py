@@ -2,11 +2,14 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from apps.points import rules
 from apps.points.models import PointsAccount, PointsEntry
 
 
@@ -49,3 +52,55 @@ def points_used_for_order(*, order) -> int:
         "points", flat=True
     )
     return -(found.first() or 0)
+
+
+@dataclass(frozen=True)
+class CheckoutPoints:
+    """What the checkout's "use points" field offers: the balance, and the most of it this
+    order can use (`offer.points`, saving `offer.amount`)."""
+
+    balance: int
+    offer: rules.PointsOffer
+    # The shop's terms, for the sentence under the field.
+    points_per_yuan: int = 100
+    max_percent: Decimal = Decimal("50")
+
+
+def points_checkout_offer(*, member, pricing) -> CheckoutPoints | None:
+    """For a member with points: the points this cart (priced without points, so with every
+    other discount) can use. None for a guest or an empty balance."""
+    balance = points_balance(member=member)
+    if balance <= 0:
+        return None
+    return CheckoutPoints(
+        balance=balance,
+        offer=rules.points_offer(lines=pricing.purchasable_lines, available=balance),
+        points_per_yuan=settings.SHOP_POINTS_PER_YUAN_REDEEMED,
+        max_percent=settings.SHOP_POINTS_MAX_REDEEM_PERCENT,
+    )
+
+
+@dataclass(frozen=True)
+class OrderPoints:
+    """An order's points line: `label` ("1,200 points used") and what they paid, beside the
+    order's other savings (its discounts less the points)."""
+
+    points: int
+    amount: Decimal
+    label: str
+    other_savings: Decimal
+
+
+def order_points(*, order) -> OrderPoints | None:
+    from apps.points.pricing import points_label
+
+    points = points_used_for_order(order=order)
+    if not points:
+        return None
+    amount = rules.amount_for_points(points)
+    return OrderPoints(
+        points=points,
+        amount=amount,
+        label=points_label(points),
+        other_savings=max(order.discount_amount - amount, Decimal("0.00")),
+    )

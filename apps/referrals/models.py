@@ -30,8 +30,8 @@ class ShareCode(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
-        verbose_name = _("share code")
-        verbose_name_plural = _("share codes")
+        verbose_name = _("sharer")
+        verbose_name_plural = _("top sharers")
 
     def __str__(self) -> str:
         return self.code
