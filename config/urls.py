@@ -40,6 +40,8 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("members/", include("apps.members.urls")),
     path("favourites/", include("apps.favourites.urls")),
+    path("points/", include("apps.points.urls")),
+    path("referrals/", include("apps.referrals.urls")),
     path("help/", include("apps.community.urls")),
     path("cart/", include("apps.cart.urls")),
     path("", include("apps.orders.urls")),

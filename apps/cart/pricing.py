@@ -39,6 +39,9 @@ class PricingContext:
     coupon_codes: tuple[str, ...] = ()
     now: datetime = field(default_factory=timezone.now)
     shipping_method: str = ShippingMethod.COURIER
+    # Points the member asks to pay with (apps.points caps them by balance, the per-order
+    # share and the price floor).
+    points_to_redeem: int = 0
 
     @property
     def member(self):
@@ -122,6 +125,8 @@ class PricedLine:
 class AppliedDiscount:
     label: str
     amount: Decimal
+    # The name of the discount rule that gave it ("points"), for whoever records it.
+    rule: str = ""
 
 
 @dataclass
@@ -167,6 +172,10 @@ class Pricing:
     @property
     def savings(self) -> Decimal:
         return self.price_savings + self.discount
+
+    def discount_from(self, rule: str) -> Decimal:
+        """What the discounts of one rule (by its registered name) take off the order."""
+        return money(sum((item.amount for item in self.discounts if item.rule == rule), ZERO))
 
 
 # --- rule registries ---------------------------------------------------------------------
@@ -334,38 +343,36 @@ def _unit_price(sku: Sku, quantity: int, context: PricingContext) -> tuple[Decim
     return price, reasons
 
 
-def _discounts_from_rules(lines: list[PricedLine], context: PricingContext) -> list[Discount]:
-    found: list[Discount] = []
-    for rule in discount_rules:
-        found.extend(
-            # Copies: a rule reading the lines can never change what the shopper pays.
-            _run_rule(
-                rule,
-                "discount",
-                _checked_discounts,
-                lines=tuple(replace(line) for line in lines),
-                context=context,
-            )
-            or []
-        )
-    return found
-
-
 def _apply_discounts(pricing: Pricing) -> None:
-    """Each discount is spread over its lines by what is still left to pay on them, so no line
+    """The discount rules run in their order, each reading the lines as the rules before it
+    left them (a later rule, such as paying with points, sees what is still left to pay).
+    Each discount is spread over its lines by what is still left to pay on them, so no line
     ever goes below zero and the line shares add up to the order's discount exactly."""
     lines = pricing.purchasable_lines
-    for discount in _discounts_from_rules(lines, pricing.context):
-        eligible = [
-            line for line in lines if discount.sku_ids is None or line.sku.pk in discount.sku_ids
-        ]
-        shares = spread_cents(discount.amount, [line.paid_amount for line in eligible])
-        applied = sum(shares, ZERO)
-        if applied <= 0:
-            continue
-        for line, share in zip(eligible, shares, strict=True):
-            line.discount_amount += share
-        pricing.discounts.append(AppliedDiscount(label=discount.label, amount=applied))
+    for rule in discount_rules:
+        found = _run_rule(
+            rule,
+            "discount",
+            _checked_discounts,
+            # Copies: a rule reading the lines can never change what the shopper pays.
+            lines=tuple(replace(line) for line in lines),
+            context=pricing.context,
+        )
+        for discount in found or []:
+            eligible = [
+                line
+                for line in lines
+                if discount.sku_ids is None or line.sku.pk in discount.sku_ids
+            ]
+            shares = spread_cents(discount.amount, [line.paid_amount for line in eligible])
+            applied = sum(shares, ZERO)
+            if applied <= 0:
+                continue
+            for line, share in zip(eligible, shares, strict=True):
+                line.discount_amount += share
+            pricing.discounts.append(
+                AppliedDiscount(label=discount.label, amount=applied, rule=rule.name)
+            )
     pricing.discount = money(sum((line.discount_amount for line in lines), ZERO))
 
 

@@ -33,15 +33,18 @@ def cart_pricing(
     shipping_method: str = ShippingMethod.COURIER,
     coupon_codes: tuple[str, ...] = (),
     now: datetime | None = None,
+    points_to_redeem: int = 0,
 ) -> Pricing:
     """The cart priced for its buyer. Views pass the signed-in user as `buyer` (no query);
-    left out, the cart's member is looked up."""
+    left out, the cart's member is looked up. `points_to_redeem`: points the member pays
+    with (checkout's review)."""
     if buyer is CART_OWNER:
         buyer = cart.member if cart is not None and cart.member_id else None
     context = PricingContext(
         buyer=buyer,
         coupon_codes=tuple(coupon_codes),
         shipping_method=shipping_method,
+        points_to_redeem=points_to_redeem,
         **({"now": now} if now is not None else {}),
     )
     items = [(line.sku, line.quantity, line.price_seen) for line in cart_lines(cart=cart)]

@@ -9,6 +9,7 @@ from modeltranslation.admin import TranslationAdmin
 
 from apps.members import services
 from apps.members.models import Address, Membership, MembershipPlan, Tier, TierEvent, User
+from apps.points.admin import MemberPointsInline
 from apps.segments.admin_panels import CUSTOMER_PANEL_FIELDS, MemberCustomerPanelMixin
 
 
@@ -148,7 +149,11 @@ class UserAdmin(MemberCustomerPanelMixin, DjangoUserAdmin):
 
     def get_inlines(self, request, obj):
         # A new user has no addresses yet; the add page is email and password only.
-        return (AddressInline, MembershipInline, TierEventInline) if obj is not None else ()
+        return (
+            (AddressInline, MembershipInline, TierEventInline, MemberPointsInline)
+            if obj is not None
+            else ()
+        )
 
     @admin.action(description=_("Recount VIP tier from the last 12 months' spend"))
     def recount_tiers(self, request, queryset):

@@ -16,6 +16,7 @@ from apps.catalog.models import ProductImage
 from apps.core.emails import TEXT_WIDTH, absolute_url, email_message, render_email, text_rows
 from apps.core.jinja2 import cny
 from apps.orders.models import Order, OrderLine
+from apps.points.selectors import order_points
 
 SUBJECTS = {
     "placed": lambda: _("We received your order %(number)s"),
@@ -96,8 +97,12 @@ def order_summary(order: Order) -> list[dict]:
         {"label": _("Subtotal"), "amount": cny(order.subtotal_amount)},
         {"label": _("Shipping fee"), "amount": cny(order.shipping_amount)},
     ]
-    if order.discount_amount:
-        rows.append({"label": _("Savings"), "amount": "−" + cny(order.discount_amount)})
+    points = order_points(order=order)
+    savings = points.other_savings if points else order.discount_amount
+    if savings:
+        rows.append({"label": _("Savings"), "amount": "−" + cny(savings)})
+    if points:
+        rows.append({"label": points.label, "amount": "−" + cny(points.amount)})
     rows.append({"label": _("Total"), "amount": cny(order.total_amount), "total": True})
     if order.refunded_amount:
         rows.append({"label": _("Refunded"), "amount": cny(order.refunded_amount)})

@@ -3,6 +3,7 @@ import secrets
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.choices import PaymentMethod, ShippingMethod
@@ -80,8 +81,36 @@ class CheckoutForm(RegionFieldsForm):
     invoice_title = forms.CharField(label=_("Invoice title"), max_length=100, required=False)
     invoice_tax_id = forms.CharField(label=_("Taxpayer ID"), max_length=20, required=False)
 
-    def __init__(self, *args, addresses=(), pickup_points=(), online_payment=True, **kwargs):
+    points_to_redeem = forms.IntegerField(
+        label=_("Points to use"),
+        min_value=0,
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 1}),
+    )
+
+    def __init__(
+        self,
+        *args,
+        addresses=(),
+        pickup_points=(),
+        online_payment=True,
+        points_usable: int = 0,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
+        if points_usable > 0:
+            # The most of the member's points this order can use (apps.points).
+            field = self.fields["points_to_redeem"]
+            field.max_value = points_usable
+            field.widget.attrs["max"] = points_usable
+            field.validators.append(
+                MaxValueValidator(
+                    points_usable,
+                    message=_("You can use at most %(limit_value)s points on this order."),
+                )
+            )
+        else:
+            del self.fields["points_to_redeem"]
         if not online_payment:
             # No gateway is configured: online payment is simply not offered.
             self.fields["payment_method"].choices = [
@@ -146,6 +175,9 @@ class CheckoutForm(RegionFieldsForm):
         if uses_saved_address:
             self.ignored_fields |= {"recipient_name", "phone"}
         self.ignored_fields.add("saved_address" if pickup else "pickup_point")
+
+    def clean_points_to_redeem(self):
+        return self.cleaned_data.get("points_to_redeem") or 0
 
     def clean_saved_address(self):
         # Absent or empty means a new address, as for a shopper without saved ones.

@@ -24,6 +24,10 @@ from apps.members.models import TierEvent
 from apps.members.services import member_recompute_tier_on_commit, membership_sync_on_commit
 from apps.orders.choices import FulfilmentStatus, PaymentStatus, StateMachine
 from apps.orders.models import Order, OrderEvent, OrderLine, PickupPoint, new_order_number
+from apps.points import services as points_services
+from apps.points.pricing import RULE_NAME as POINTS_RULE
+from apps.points.rules import points_for_amount
+from apps.referrals import services as referral_services
 
 logger = logging.getLogger(__name__)
 
@@ -182,6 +186,10 @@ def order_payment_transition(
     )
     # Paid memberships (apps.members): granted, shortened or revoked with the order's money.
     membership_sync_on_commit(order_id=changed.pk)
+    # Points earned on the order, and taken back or given back on a refund (apps.points).
+    points_services.points_sync_for_order_on_commit(order_id=changed.pk)
+    # The sharer's reward for an order placed through their link (apps.referrals).
+    referral_services.referral_sync_for_order_on_commit(order_id=changed.pk)
     return changed
 
 
@@ -216,11 +224,16 @@ def order_place(
     member=None,
     language: str = "zh-hans",
     coupon_codes: tuple[str, ...] = (),
+    points_to_redeem: int = 0,
+    referral_click=None,
 ) -> Order:
     """Turn the cart into an order in one transaction: re-price, snapshot the lines, empty the
-    cart and reserve stock (conditional updates in primary-key order, never below zero). The
-    same idempotency key always gives back the same single order: a concurrent copy waits on
-    the key's unique index and then returns the winner's order."""
+    cart, take the points it is paid with and reserve stock (conditional updates in
+    primary-key order, never below zero). The same idempotency key always gives back the same
+    single order: a concurrent copy waits on the key's unique index and then returns the
+    winner's order. Points the member no longer has (another order took them) refuse the
+    order, so it never costs more than the review page said. `referral_click` (a shared link
+    the shopper opened, apps.referrals.links) attributes the order to its sharer."""
     for _attempt in range(3):
         try:
             return _order_place_once(
@@ -230,6 +243,8 @@ def order_place(
                 member=member,
                 language=language,
                 coupon_codes=coupon_codes,
+                points_to_redeem=points_to_redeem,
+                referral_click=referral_click,
             )
         except _OrderNumberTaken:
             # Two orders drew the same random number at once: draw again.
@@ -239,6 +254,10 @@ def order_place(
 
 class _OrderNumberTaken(Exception):
     pass
+
+
+def _points_changed_message() -> str:
+    return _("Your points balance has changed. Please check the points to use and try again.")
 
 
 def _pickup_snapshot(*, details: CheckoutDetails, language: str) -> dict:
@@ -268,6 +287,8 @@ def _order_place_once(
     member=None,
     language: str = "zh-hans",
     coupon_codes: tuple[str, ...] = (),
+    points_to_redeem: int = 0,
+    referral_click=None,
 ) -> Order:
     try:
         with transaction.atomic():
@@ -290,11 +311,15 @@ def _order_place_once(
                     coupon_codes=tuple(coupon_codes),
                     now=timezone.now(),
                     shipping_method=details.shipping_method,
+                    points_to_redeem=points_to_redeem,
                 ),
             )
             problems = [f"{line.sku}: {line.problem}" for line in pricing.lines if line.problem]
             if problems:
                 raise OutOfStock(" ".join(problems))
+            points_used = points_for_amount(pricing.discount_from(POINTS_RULE))
+            if points_used < points_to_redeem:
+                raise OrderError(_points_changed_message())
             pickup = _pickup_snapshot(details=details, language=language)
             online = details.payment_method == PaymentMethod.ONLINE
             cash_on_delivery = details.payment_method == PaymentMethod.CASH_ON_DELIVERY
@@ -333,6 +358,12 @@ def _order_place_once(
                 for line in pricing.lines
             )
             cart.lines.all().delete()
+            if points_used:
+                try:
+                    points_services.points_redeem(member=member, order=order, points=points_used)
+                except points_services.PointsError:
+                    raise OrderError(_points_changed_message()) from None
+            referral_services.referral_attribute_order(order=order, click=referral_click)
             _record(
                 order,
                 kind=OrderEvent.Kind.STATUS,
@@ -434,6 +465,8 @@ def order_cancel(*, order: Order, actor=None, reason: str = "") -> Order:
             email="cancelled",
             expires_at=None,
         )
+        # Points it was paid with go back with the cancellation (apps.points).
+        points_services.points_sync_for_order(order_id=cancelled.pk)
     return cancelled
 
 

@@ -19,6 +19,10 @@ from apps.core.ratelimit import rate_limit_hit
 from apps.orders import emails, selectors, services
 from apps.orders.forms import CheckoutForm, OrderLookupForm, PlaceOrderForm
 from apps.payments.services import online_payment_available
+from apps.points import selectors as points_selectors
+from apps.points.pricing import RULE_NAME as POINTS_RULE
+from apps.points.rules import points_for_amount
+from apps.referrals.links import click_from_request
 
 logger = logging.getLogger(__name__)
 
@@ -64,10 +68,16 @@ def checkout(request):
         messages.info(request, _("Check your cart before checking out."))
         return redirect("cart:detail")
     addresses = _saved_addresses(request)
+    points = (
+        points_selectors.points_checkout_offer(member=request.user, pricing=pricing)
+        if request.user.is_authenticated
+        else None
+    )
     options = {
         "addresses": addresses,
         "pickup_points": selectors.pickup_points_active(),
         "online_payment": online_payment_available(),
+        "points_usable": points.offer.points if points else 0,
     }
     if request.method == "POST" and "refresh" in request.POST:
         form = CheckoutForm.for_refresh(request.POST, **options)
@@ -80,7 +90,8 @@ def checkout(request):
             return redirect("orders:review")
     else:
         form = CheckoutForm(initial=_initial_checkout(request, addresses), **options)
-    return render(request, "orders/checkout.jinja", {"form": form, "pricing": pricing})
+    context = {"form": form, "pricing": pricing, "points": points}
+    return render(request, "orders/checkout.jinja", context)
 
 
 def _details_from_session(request) -> services.CheckoutDetails | None:
@@ -103,14 +114,35 @@ def _details_from_session(request) -> services.CheckoutDetails | None:
     return services.CheckoutDetails(**fields)
 
 
+def _points_from_session(request) -> int:
+    if not request.user.is_authenticated:
+        return 0
+    return int(request.session.get(SESSION_CHECKOUT, {}).get("points_to_redeem") or 0)
+
+
 def review(request):
     details = _details_from_session(request)
     if details is None:
         return redirect("orders:checkout")
     cart = cart_services.cart_for_request(request)
-    pricing = cart_selectors.cart_pricing(cart=cart, shipping_method=details.shipping_method)
+    points = _points_from_session(request)
+    pricing = cart_selectors.cart_pricing(
+        cart=cart, shipping_method=details.shipping_method, points_to_redeem=points
+    )
     if not pricing.can_check_out:
         return redirect("cart:detail")
+    usable = points_for_amount(pricing.discount_from(POINTS_RULE))
+    if usable < points:
+        # The balance or the cart changed since checkout: the order uses what it can now.
+        request.session[SESSION_CHECKOUT] = {
+            **request.session[SESSION_CHECKOUT],
+            "points_to_redeem": usable,
+        }
+        messages.info(
+            request,
+            _("This order can now use %(points)s points; the total below counts them.")
+            % {"points": f"{usable:,}"},
+        )
     pickup_point = None
     if details.shipping_method == ShippingMethod.PICKUP:
         pickup_point = selectors.pickup_point_active(point_id=details.pickup_point_id)
@@ -145,6 +177,8 @@ def place(request):
             idempotency_key=form.cleaned_data["idempotency_key"],
             member=request.user,
             language=get_language(),
+            points_to_redeem=_points_from_session(request),
+            referral_click=click_from_request(request),
         )
     except (services.OrderError, services.OutOfStock) as error:
         messages.error(request, str(error))
@@ -181,7 +215,12 @@ def order_detail(request, number):
     return render(
         request,
         "orders/detail.jinja",
-        {"order": order, "full": True, "after_sales": after_sales},
+        {
+            "order": order,
+            "full": True,
+            "after_sales": after_sales,
+            "order_points": points_selectors.order_points(order=order),
+        },
     )
 
 

@@ -132,6 +132,10 @@ ROLES: dict[str, Role] = {
             "community.view_complaint*",
             "community.view_review*",
             "community.change_review*",
+            # Members' points: the ledger, balances, and goodwill adjustments with a reason.
+            "points.view_pointsentry",
+            "points.view_pointsaccount",
+            "points.adjust_points",
         ],
     ),
     "warehouse": Role(

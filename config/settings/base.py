@@ -50,11 +50,16 @@ INSTALLED_APPS = [
     "apps.aftersales",
     "apps.segments",
     "apps.favourites",
+    "apps.points",
+    "apps.referrals",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A shared link (?ref=CODE) is noted in a cookie and redirected to the clean address, so
+    # the page cache below keeps one copy of each page and pages without ?ref= pay nothing.
+    "apps.referrals.middleware.ReferralLinkMiddleware",
     # Cached anonymous pages are answered here, before sessions, auth and the database.
     "apps.core.pagecache.PageCacheMiddleware",
     # A database outage raised while handling a request becomes a 503 page, not a 500.
@@ -350,6 +355,18 @@ MEMBER_TIER_WINDOW_DAYS = 365
 # the member centre keeps showing a lapsed membership (with its renew link) this many days.
 SHOP_MEMBERSHIP_REMIND_DAYS = env.int("SHOP_MEMBERSHIP_REMIND_DAYS", default=7)
 SHOP_MEMBERSHIP_LAPSED_SHOWN_DAYS = 60
+# Points (apps.points): earned per yuan paid for goods (times the tier's rate, set in admin),
+# 100 points pay ¥1 at checkout, at most this share of the goods after other discounts (and
+# never below the price floor); earned points expire after this many days.
+SHOP_POINTS_PER_YUAN = Decimal(env("SHOP_POINTS_PER_YUAN", default="1"))
+SHOP_POINTS_PER_YUAN_REDEEMED = env.int("SHOP_POINTS_PER_YUAN_REDEEMED", default=100)
+SHOP_POINTS_MAX_REDEEM_PERCENT = Decimal(env("SHOP_POINTS_MAX_REDEEM_PERCENT", default="50"))
+SHOP_POINTS_EXPIRY_DAYS = env.int("SHOP_POINTS_EXPIRY_DAYS", default=365)
+# Referral sharing (apps.referrals): a shared link counts for this many days; the sharer earns
+# these points for a friend's sign-up and for each paid order through the link.
+SHOP_REFERRAL_DAYS = env.int("SHOP_REFERRAL_DAYS", default=7)
+SHOP_REFERRAL_SIGNUP_POINTS = env.int("SHOP_REFERRAL_SIGNUP_POINTS", default=200)
+SHOP_REFERRAL_ORDER_POINTS = env.int("SHOP_REFERRAL_ORDER_POINTS", default=300)
 # The payment simulator pays for free: only for the demo shop and tests (on in local and
 # test settings, refused by a system check in production). Its secret is never SECRET_KEY.
 PAYMENT_SIMULATOR = env.bool("PAYMENT_SIMULATOR", default=False)
@@ -373,6 +390,10 @@ CELERY_BEAT_SCHEDULE = {
     "remind-membership-renewals": {
         "task": "apps.members.tasks.memberships_remind_renewal",
         "schedule": crontab(hour=10, minute=0),
+    },
+    "expire-points": {
+        "task": "apps.points.tasks.points_expire",
+        "schedule": crontab(hour=2, minute=50),
     },
 }
 

@@ -400,9 +400,10 @@ def test_demo_shop_has_two_pickup_points_in_shanghai():
     assert all(point.name_en for point in points)
 
 
-# Session, member and cart, the member again, cart lines, pictures, the address book, and the
-# active pickup points (one small query) once the header's menu has been read.
-CHECKOUT_QUERIES = 7
+# Session, member and cart, the member again, cart lines, pictures, the address book, the
+# member's points balance (for "use points"), and the active pickup points (one small query)
+# once the header's menu has been read.
+CHECKOUT_QUERIES = 8
 # A pickup order's review also reads its point, to show it and to catch a retired one.
 REVIEW_QUERIES = {"courier": 5, "pickup": 6}
 

@@ -199,6 +199,22 @@ def test_aftersales_service_can_see_orders(client):
     assert response.status_code == 200
 
 
+def test_aftersales_service_can_see_members_points(client):
+    staff_client(client, StaffUserFactory(roles=["aftersales_service"]))
+
+    response = client.get(reverse("admin:points_pointsaccount_changelist"))
+
+    assert response.status_code == 200
+
+
+def test_warehouse_cannot_see_members_points(client):
+    staff_client(client, StaffUserFactory(roles=["warehouse"]))
+
+    response = client.get(reverse("admin:points_pointsaccount_changelist"))
+
+    assert response.status_code == 403
+
+
 def test_aftersales_service_cannot_change_a_product(client):
     staff_client(client, StaffUserFactory(roles=["aftersales_service"]))
     product = ProductFactory(name_en="Kettle")

@@ -5,6 +5,7 @@ from apps.community.demo import load_help_pages
 from apps.members.demo import load_members, load_membership_plan
 from apps.members.models import User
 from apps.orders.demo import load_pickup_points
+from apps.points.demo import load_points
 from apps.segments.demo import load_segments
 from apps.staff.demo import DEMO_STAFF, load_staff
 
@@ -34,6 +35,7 @@ class Command(BaseCommand):
         self.stdout.write(f"staff users: {staff}")
         self.stdout.write(f"members: {load_members()}")
         self.stdout.write(f"membership plan: {load_membership_plan(with_images=not no_images)}")
+        self.stdout.write(f"members given demo points: {load_points()}")
         self.stdout.write(f"pickup points: {load_pickup_points()}")
         self.stdout.write(f"customer segments: {load_segments()}")
         if products:
