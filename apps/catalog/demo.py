@@ -584,8 +584,13 @@ def load_bulk_products(*, total: int, batch_size: int = 2000) -> int:
     existing = Product.objects.count()
     if existing >= total:
         return 0
-    categories = list(Category.objects.select_related("series", "parent"))
     by_slug = {row[0]: row for row in CATEGORIES}
+    # Only the demo's own categories: others (the membership cards) hold no everyday goods.
+    categories = [
+        category
+        for category in Category.objects.select_related("series", "parent")
+        if (category.parent.slug if category.parent_id else category.slug) in by_slug
+    ]
     pictures = _bulk_pictures()
     documents: dict[tuple[str, str, str], str] = {}
     part_words: dict[str, str] = {}

@@ -10,6 +10,7 @@ from PIL import Image, ImageChops
 from apps.catalog import demo_pictures
 from apps.catalog.demo import load_banners, load_bulk_products, load_catalog, load_category_pictures
 from apps.catalog.models import Banner, Category, Product, ProductImage
+from apps.members.demo import load_membership_plan, load_tiers
 
 pytestmark = pytest.mark.django_db
 
@@ -119,3 +120,14 @@ def test_every_category_gets_a_grid_picture_and_the_shop_two_banners():
     assert [banner.title_en for banner in banners] == ["12.12 Year-end deals", "New arrivals"]
     with Image.open(banners[0].image_zh_hans) as picture:
         assert picture.size == (1200, 600)
+
+
+def test_bulk_products_fill_the_everyday_categories_beside_the_membership():
+    load_catalog(with_images=False)
+    load_tiers()
+    plan = load_membership_plan(with_images=False)
+
+    load_bulk_products(total=300)
+
+    assert Product.objects.count() == 300
+    assert Product.objects.filter(category=plan.sku.product.category).count() == 1
