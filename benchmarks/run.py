@@ -336,7 +336,7 @@ user = (
     or User.objects.create_user("bench-member@example.com")
 )
 client = Client(HTTP_HOST="127.0.0.1")
-client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+client.force_login(user, backend="apps.members.backends.MemberModelBackend")
 name = settings.SESSION_COOKIE_NAME
 print("BENCH-COOKIE", name, client.cookies[name].value, user.email)
 """

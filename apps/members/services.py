@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from apps.core import pagecache
 from apps.members import regions, selectors
+from apps.members.backends import member_row_forget
 from apps.members.models import Address, Membership, MembershipPlan, Tier, TierEvent, User
 from apps.members.validators import normalise_mobile
 
@@ -237,6 +238,7 @@ def member_recompute_tier(
         if target_id == locked.tier_id:
             return None
         User.objects.filter(pk=locked.pk).update(tier=target)
+        member_row_forget(locked.pk)  # signed-in pages read the row from the cache
         event = TierEvent.objects.create(
             member=locked,
             from_tier_id=locked.tier_id,

@@ -400,12 +400,12 @@ def test_demo_shop_has_two_pickup_points_in_shanghai():
     assert all(point.name_en for point in points)
 
 
-# Session, member and cart, the member again, cart lines, pictures, the address book, the
-# member's points balance (for "use points"), and the active pickup points (one small query)
-# once the header's menu has been read.
-CHECKOUT_QUERIES = 8
+# Session and cart, the member again, cart lines, pictures, the address book, the member's
+# points balance (for "use points"), and the active pickup points (one small query) once the
+# header's menu has been read. The signed-in member's row comes from the cache.
+CHECKOUT_QUERIES = 7
 # A pickup order's review also reads its point, to show it and to catch a retired one.
-REVIEW_QUERIES = {"courier": 5, "pickup": 6}
+REVIEW_QUERIES = {"courier": 4, "pickup": 5}
 
 
 def test_checkout_takes_a_fixed_number_of_queries(

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from apps.points.models import PointsAccount, PointsEntry
 from tests.members.factories import UserFactory
@@ -52,7 +53,10 @@ def test_taking_more_than_the_balance_is_refused_with_a_message(client):
 
     response = client.post(adjust_url(member), {"points": -500, "reason": "误发"})
 
-    assert "The member has fewer than 500 points." in response.content.decode()
+    assert (
+        _("The member has fewer than %(points)d points.") % {"points": 500}
+        in response.content.decode()
+    )
     assert PointsAccount.objects.get(member=member).balance == 100
 
 

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from apps.cart.pricing import Discount, PricingContext, price_floor, price_items
 from apps.catalog.models import Product, Sku
 from apps.points.models import PointsAccount
+from apps.points.pricing import points_label
 from tests.cart.rules import discount_rule_in_force
 from tests.catalog.factories import SkuFactory
 from tests.members.factories import TierFactory, UserFactory
@@ -32,7 +33,7 @@ def test_points_become_a_discount_labelled_with_the_points_used():
     pricing = priced(member, [(SkuFactory(price=Decimal("199.00")), 1)], 1200)
 
     assert [(item.label, item.amount, item.rule) for item in pricing.discounts] == [
-        ("1,200 points used", Decimal("12.00"), "points")
+        (points_label(1200), Decimal("12.00"), "points")
     ]
     assert pricing.subtotal - pricing.discount == Decimal("187.00")
 
