@@ -2,6 +2,13 @@
 prices, line problems, subtotal, order-level discounts spread over the lines, shipping fee and
 total. Cart pages, checkout and order placement all call price_items().
 
+Delivery follows the goods: a product that is never shipped (Product.requires_delivery off,
+such as a paid membership) costs no shipping. A cart holding only such products has no
+delivery at all (no fee, no free-shipping gap, `needs_delivery` False). In a mixed cart the
+fee applies as for any delivery, and the free-shipping threshold counts only the goods that
+are delivered (what they cost after discounts): a membership does not make a kettle ship
+free, as the parcel holds only the kettle.
+
 Promotions plug in without this module knowing them: an app registers **unit-price rules**
 (may lower one SKU's unit price, with a reason the shopper sees) and **discount rules**
 (order-level amounts off, spread over the lines to the cent) with the decorators below,
@@ -97,6 +104,11 @@ class PricedLine:
         return not self.problem_code
 
     @property
+    def needs_delivery(self) -> bool:
+        """The line is shipped (or collected); a membership, say, is not."""
+        return self.sku.product.requires_delivery
+
+    @property
     def price_changed(self) -> bool:
         return self.price_seen is not None and self.price_seen != self.unit_price
 
@@ -152,6 +164,19 @@ class Pricing:
     @property
     def purchasable_lines(self) -> list[PricedLine]:
         return [line for line in self.lines if line.purchasable]
+
+    @property
+    def needs_delivery(self) -> bool:
+        """Something to buy is shipped (or collected): checkout asks how and where. False for
+        a cart of things that are never shipped (a paid membership), and for an empty one."""
+        return any(line.needs_delivery for line in self.purchasable_lines)
+
+    @property
+    def delivered_goods_amount(self) -> Decimal:
+        """What the goods that are delivered cost after discounts: the free-shipping
+        threshold counts only these."""
+        lines = self.purchasable_lines
+        return money(sum((line.paid_amount for line in lines if line.needs_delivery), ZERO))
 
     @property
     def has_problems(self) -> bool:
@@ -271,7 +296,9 @@ def _checked_discounts(result) -> list[Discount]:
 
 def shipping_fee_for(*, subtotal: Decimal, shipping_method: str) -> Decimal:
     """Courier costs a flat fee below the free-shipping threshold; pickup is always free.
-    `subtotal` is what the goods cost after discounts."""
+    `subtotal` is what the goods to deliver cost after discounts. Only price_items decides
+    that nothing is delivered; any other method (even "none") pays as a courier does, so
+    a fee is never dodged by naming another method."""
     if shipping_method == ShippingMethod.PICKUP or subtotal <= 0:
         return ZERO
     if subtotal >= settings.SHOP_FREE_SHIPPING_THRESHOLD:
@@ -403,12 +430,14 @@ def price_items(
     pricing.subtotal = money(sum((line.line_total for line in pricing.purchasable_lines), ZERO))
     _apply_discounts(pricing)
     after_discount = pricing.subtotal - pricing.discount
-    pricing.shipping_fee = shipping_fee_for(
-        subtotal=after_discount, shipping_method=context.shipping_method
-    )
+    if pricing.needs_delivery:
+        delivered = pricing.delivered_goods_amount
+        pricing.shipping_fee = shipping_fee_for(
+            subtotal=delivered, shipping_method=context.shipping_method
+        )
+        if pricing.shipping_fee > 0:
+            pricing.free_shipping_gap = money(settings.SHOP_FREE_SHIPPING_THRESHOLD - delivered)
     pricing.total = money(after_discount + pricing.shipping_fee)
-    if context.shipping_method == ShippingMethod.COURIER and pricing.shipping_fee > 0:
-        pricing.free_shipping_gap = money(settings.SHOP_FREE_SHIPPING_THRESHOLD - after_discount)
     language = get_language() or settings.LANGUAGE_CODE
     for line in lines:
         if line.price_changed:

@@ -16,6 +16,7 @@ from apps.cart.pricing import (
 )
 from apps.cart.selectors import CART_OWNER
 from apps.catalog.models import Sku
+from apps.members.selectors import skus_needing_account
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +26,31 @@ SESSION_CART_COUNT = "cart_count"
 
 class CartError(Exception):
     """A cart change refused, with a message for the shopper."""
+
+
+class AccountNeeded(CartError):
+    """A guest asked for something only a signed-in member may buy: they log in (or sign
+    up) first and come back."""
+
+    def __init__(self, message: str = ""):
+        super().__init__(message or _("Log in or sign up to buy a membership."))
+
+
+def cart_require_account_for(*, sku_ids, buyer) -> None:
+    """Refuse (AccountNeeded) a guest who would buy a SKU that needs an account (a paid
+    membership, apps.members). Checked before a guest's add, so they get no cart for it, and
+    again at checkout for a guest cart that holds one anyway. Members pass without a query;
+    ids that are not numbers are left for the add itself to refuse."""
+    if buyer is not None and getattr(buyer, "is_authenticated", False):
+        return
+    wanted = set()
+    for sku_id in sku_ids:
+        try:
+            wanted.add(int(sku_id))
+        except (TypeError, ValueError):
+            continue
+    if skus_needing_account(wanted):
+        raise AccountNeeded
 
 
 def cart_for_request(request, *, create: bool = False) -> Cart | None:

@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.cart import selectors, services
-from apps.core.redirects import redirect_back
+from apps.core.redirects import redirect_back, redirect_to_log_in
 
 
 def _respond(request):
@@ -24,6 +24,13 @@ def cart_detail(request, partial: bool = False):
 
 @require_POST
 def cart_add(request):
+    try:
+        # Before the guest's cart exists: refused, they get none.
+        services.cart_require_account_for(sku_ids=[request.POST.get("sku")], buyer=request.user)
+    except services.AccountNeeded as error:
+        return redirect_to_log_in(
+            request, str(error), request.POST.get("product_url", ""), "cart:detail"
+        )
     cart = services.cart_for_request(request, create=True)
     try:
         line, capped = services.cart_add(

@@ -32,7 +32,8 @@ from apps.staff.admin_base import money_display
 
 PUBLISH_PERMISSION = "catalog.publish_product"
 PRICE_PERMISSION = "catalog.change_sku_price"
-PLACEMENT_FIELDS = ["slug", "series", "category", "is_published", "is_hero"]
+# Placement, and whether the product is shipped (it decides the shipping fee and the pick list).
+PLACEMENT_FIELDS = ["slug", "series", "category", "is_published", "is_hero", "requires_delivery"]
 SKU_FIELDS = [
     "product",
     "code",
@@ -200,7 +201,14 @@ class ProductAdmin(ExportMixin, AuditedHistoryAdmin, TranslationAdmin):
         "is_hero",
         "sales_count",
     ]
-    list_filter = ["series", "category", "is_published", "is_hero", InStockFilter]
+    list_filter = [
+        "series",
+        "category",
+        "is_published",
+        "is_hero",
+        "requires_delivery",
+        InStockFilter,
+    ]
     list_select_related = ["series", "category"]
     search_fields = ["name_zh_hans", "name_en", "slug", "skus__code"]
     prepopulated_fields = {"slug": ("name_en",)}
@@ -216,6 +224,7 @@ class ProductAdmin(ExportMixin, AuditedHistoryAdmin, TranslationAdmin):
     fieldsets = [
         (None, {"fields": ["name", "subtitle", "slug", "series", "category"]}),
         (gettext_lazy("Listing"), {"fields": ["is_published", "is_hero"]}),
+        (gettext_lazy("Delivery"), {"fields": ["requires_delivery"]}),
         (gettext_lazy("Texts"), {"fields": ["description", "keywords"]}),
         (
             gettext_lazy("Search engines"),

@@ -141,6 +141,14 @@ class Product(SeoFields, TimeStampedModel):
     )
     is_published = models.BooleanField(_("published"), default=False, db_index=True)
     is_hero = models.BooleanField(_("hero product"), default=False)
+    requires_delivery = models.BooleanField(
+        _("needs delivery"),
+        default=True,
+        help_text=_(
+            "Untick for what is never shipped (a paid membership): a cart of such items alone "
+            "pays no shipping fee and asks for no address, and the warehouse never sees them."
+        ),
+    )
     sales_count = models.PositiveIntegerField(_("units sold"), default=0)
     popularity = models.PositiveIntegerField(_("popularity"), default=0)
     # Summaries of the SKUs, kept by catalog.services.product_refresh_summary so that

@@ -8,6 +8,9 @@ from django.utils.translation import gettext_lazy as _
 class ShippingMethod(models.TextChoices):
     COURIER = "courier", _("Courier delivery")
     PICKUP = "pickup", _("In-store pickup")
+    # An order of goods that are never shipped (a paid membership): no address, no fee, and
+    # it never reaches the warehouse.
+    NONE = "none", _("No delivery needed")
 
 
 class PaymentMethod(models.TextChoices):

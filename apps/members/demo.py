@@ -213,6 +213,8 @@ def load_membership_plan(*, with_images: bool = True) -> MembershipPlan | None:
             "series": series,
             "category": category,
             "is_published": True,
+            # Nothing is shipped: no address, no shipping fee, never on the pick list.
+            "requires_delivery": False,
             "name_zh_hans": "年度会员",
             "name_en": "Annual membership",
             "subtitle_zh_hans": f"一年{tier.name_zh_hans}会员，全场会员价",

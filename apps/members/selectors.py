@@ -1,7 +1,7 @@
 """Reads of a member's own data; every query here is filtered by the member. And the VIP
 tiers, which are the shop's, not a member's."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from apps.core.kept import KeptPerVersion
 from apps.core.money import money
-from apps.members.models import Address, Membership, Tier, User
+from apps.members.models import Address, Membership, MembershipPlan, Tier, User
 
 
 def addresses_for_member(*, member: User) -> QuerySet[Address]:
@@ -180,6 +180,16 @@ def member_membership_status(
         renew_url=current.plan.sku.product.get_absolute_url(),
         remind_days=settings.SHOP_MEMBERSHIP_REMIND_DAYS,
     )
+
+
+def skus_needing_account(sku_ids: Iterable[int]) -> set[int]:
+    """Those of these SKUs that only a signed-in member may buy: membership plans, since a
+    membership is held by a member account (a guest's order would grant nothing). The cart
+    and checkout ask before a guest adds or orders; one query, none for no SKUs."""
+    wanted = set(sku_ids)
+    if not wanted:
+        return set()
+    return set(MembershipPlan.objects.filter(sku_id__in=wanted).values_list("sku_id", flat=True))
 
 
 def memberships_of_member(*, member: User) -> QuerySet[Membership]:

@@ -432,7 +432,9 @@ def _membership_start(*, order, plan: MembershipPlan, units: int, now: datetime)
 
 
 def _complete_if_nothing_to_ship(order, plan_lines: list) -> None:
-    """An order of nothing but memberships leaves the warehouse's list once paid."""
+    """An order of nothing but memberships leaves the warehouse's list once paid. Orders
+    placed with no delivery are completed by apps.orders as they are paid; this catches
+    those placed for courier or pickup before memberships needed no delivery."""
     from apps.orders.choices import FulfilmentStatus
     from apps.orders.services import HOLDS_MONEY, order_fulfilment_transition
 

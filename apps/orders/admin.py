@@ -158,6 +158,13 @@ def _pickup_instead_of_address(fields) -> list[str]:
     return shown
 
 
+PARCEL_FIELDS = [*COURIER_FIELDS, "carrier", "tracking_number", "shipped_at", "delivered_at"]
+
+
+def _without_parcel(fields) -> list[str]:
+    return [field for field in fields if field not in PARCEL_FIELDS]
+
+
 @admin.register(Order)
 class OrderAdmin(ReadOnlyPageMixin, admin.ModelAdmin):
     list_display = [
@@ -267,8 +274,13 @@ class OrderAdmin(ReadOnlyPageMixin, admin.ModelAdmin):
 
     def get_fieldsets(self, request, obj=None):
         """A pickup order shows where it is collected (as the buyer was told) instead of a
-        courier address."""
+        courier address; an order with nothing to deliver shows no address or parcel."""
         fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and not obj.needs_delivery:
+            return [
+                (name, {**options, "fields": _without_parcel(options["fields"])})
+                for name, options in fieldsets
+            ]
         if obj is None or not obj.is_pickup:
             return fieldsets
         return [
@@ -489,7 +501,7 @@ class OrderAdmin(ReadOnlyPageMixin, admin.ModelAdmin):
 
     @admin.action(description=gettext_lazy("Print packing slips"), permissions=["ship"])
     def print_packing_slips(self, request, queryset):
-        orders = queryset.prefetch_related("lines").order_by("created_at")
+        orders = selectors.orders_for_packing(queryset)
         return self._page(
             request, "admin/orders/packing_slips.html", _("Packing slips"), orders=orders
         )

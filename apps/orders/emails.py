@@ -93,10 +93,9 @@ def order_lines_for_email(order: Order):
 
 def order_summary(order: Order) -> list[dict]:
     """The amounts under the items: subtotal, delivery, savings, total, refunded."""
-    rows = [
-        {"label": _("Subtotal"), "amount": cny(order.subtotal_amount)},
-        {"label": _("Shipping fee"), "amount": cny(order.shipping_amount)},
-    ]
+    rows = [{"label": _("Subtotal"), "amount": cny(order.subtotal_amount)}]
+    if order.needs_delivery:
+        rows.append({"label": _("Shipping fee"), "amount": cny(order.shipping_amount)})
     points = order_points(order=order)
     savings = points.other_savings if points else order.discount_amount
     if savings:
@@ -110,12 +109,16 @@ def order_summary(order: Order) -> list[dict]:
 
 
 def order_facts(order: Order) -> list[dict]:
-    """The order's number, date, where it goes (or where it is collected) and its parcel, as
-    label and value rows."""
+    """The order's number, date, where it goes (or where it is collected, or that nothing is
+    delivered) and its parcel, as label and value rows."""
     facts = [
         {"label": _("Order number"), "value": order.number},
         {"label": _("Order date"), "value": date_format(localtime(order.created_at), "Y-m-d H:i")},
     ]
+    if not order.needs_delivery:
+        facts.append({"label": _("Delivery"), "value": _("Nothing to deliver")})
+        facts.append({"label": _("Contact"), "value": f"{order.recipient_name} {order.phone}"})
+        return facts
     if order.is_pickup:
         point = " · ".join(part for part in (order.pickup_name, order.pickup_address) if part)
         facts.append({"label": _("In-store pickup"), "value": point or _("In-store pickup")})

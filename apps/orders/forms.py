@@ -24,7 +24,9 @@ class CheckoutForm(RegionFieldsForm):
     (the default one first) or "a new address"; the typed address counts only for a new one.
     An in-store pickup names one of the active pickup points instead. Region selects cascade
     province → city → district; without JavaScript the “Update choices” button reloads the
-    lists."""
+    lists. A cart with nothing to deliver (`needs_delivery` False: a paid membership) asks
+    for no delivery at all: only who buys (name and mobile number), no address, no pickup
+    point and no cash on delivery; the order's shipping method is "none"."""
 
     regions_required = False
 
@@ -95,9 +97,11 @@ class CheckoutForm(RegionFieldsForm):
         pickup_points=(),
         online_payment=True,
         points_usable: int = 0,
+        needs_delivery: bool = True,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
+        self.needs_delivery = needs_delivery
         if points_usable > 0:
             # The most of the member's points this order can use (apps.points).
             field = self.fields["points_to_redeem"]
@@ -116,6 +120,12 @@ class CheckoutForm(RegionFieldsForm):
             self.fields["payment_method"].choices = [
                 choice for choice in PaymentMethod.choices if choice[0] != PaymentMethod.ONLINE
             ]
+        if not needs_delivery:
+            self._without_delivery()
+            return
+        self.fields["shipping_method"].choices = [
+            choice for choice in ShippingMethod.choices if choice[0] != ShippingMethod.NONE
+        ]
         self.addresses = {str(address.pk): address for address in addresses}
         self.pickup_points = {str(point.pk): point for point in pickup_points}
         if self.addresses:
@@ -142,6 +152,24 @@ class CheckoutForm(RegionFieldsForm):
             # Shown as required wherever they are shown; a bound form decides from the choices.
             for name in ("recipient_name", *NEW_ADDRESS_FIELDS):
                 self.fields[name].required = True
+
+    def _without_delivery(self) -> None:
+        """Nothing to deliver: the delivery fields go, the buyer's name and mobile number stay
+        (the order's contact), and cash on delivery is not offered (no parcel to pay for)."""
+        self.addresses, self.pickup_points = {}, {}
+        for name in ("shipping_method", "saved_address", "pickup_point", "postal_code"):
+            del self.fields[name]
+        for name in NEW_ADDRESS_FIELDS:
+            del self.fields[name]
+        self.fields["recipient_name"].label = _("Name")
+        self.fields["recipient_name"].required = True
+        self.fields["phone"].required = True
+        self.fields["payment_method"].choices = [
+            choice
+            for choice in self.fields["payment_method"].choices
+            if choice[0] != PaymentMethod.CASH_ON_DELIVERY
+        ]
+        self.ignored_fields = set()
 
     def _preselect(self) -> None:
         """The default address (or the newest) and the first pickup point, unless the shopper
@@ -195,6 +223,8 @@ class CheckoutForm(RegionFieldsForm):
             self.add_error("invoice_title", _("Enter the title to print on the invoice."))
         for name in self.ignored_fields:
             self._errors.pop(name, None)
+        if not self.needs_delivery:
+            data["shipping_method"] = ShippingMethod.NONE
         return data
 
     @property
@@ -216,6 +246,8 @@ class CheckoutForm(RegionFieldsForm):
         """Who receives the order and where: the saved address, the typed one, or the
         pickup point with the name and mobile number of whoever collects it."""
         data = self.cleaned_data
+        if not self.needs_delivery:
+            return {"recipient_name": data["recipient_name"], "phone": data["phone"]}
         point = self.chosen_pickup_point
         if point is not None:
             return {

@@ -189,6 +189,12 @@ class Order(TimeStampedModel):
         return self.shipping_method == ShippingMethod.PICKUP
 
     @property
+    def needs_delivery(self) -> bool:
+        """Something is shipped or collected; False for an order of things that are never
+        shipped (a paid membership), which keeps no address and skips the warehouse."""
+        return self.shipping_method != ShippingMethod.NONE
+
+    @property
     def address_line(self) -> str:
         """The address as written on a parcel: 上海市黄浦区 南京东路 1 号."""
         region = full_region_name(self.province, self.city, self.district)

@@ -4,9 +4,10 @@ that member, and a lookup by number always needs the matching contact."""
 import hmac
 from datetime import date, datetime, time
 
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Sum
 from django.utils import timezone
 
+from apps.core.choices import ShippingMethod
 from apps.orders.choices import FulfilmentStatus
 from apps.orders.models import Order, OrderEvent, OrderLine, PickupPoint
 
@@ -70,18 +71,36 @@ def order_lookup(*, number: str, contact: str) -> Order | None:
     return order if order is not None and matches and wanted else None
 
 
+def lines_to_deliver() -> QuerySet[OrderLine]:
+    """Order lines of products that are shipped: what the warehouse packs (a membership
+    bought beside a kettle is not)."""
+    return OrderLine.objects.filter(sku__product__requires_delivery=True)
+
+
+def orders_for_packing(orders: QuerySet[Order]) -> QuerySet[Order]:
+    """Of these orders, those with something to pack, each with only the lines to pack
+    (prefetched): orders with nothing to deliver never reach pick lists or packing slips."""
+    return (
+        orders.filter(Exists(lines_to_deliver().filter(order=OuterRef("pk"))))
+        .exclude(shipping_method=ShippingMethod.NONE)
+        .prefetch_related(Prefetch("lines", queryset=lines_to_deliver()))
+        .order_by("created_at")
+    )
+
+
 def pick_list_for_day(*, day: date) -> dict:
     """Orders ready to pack or being packed (paid, partly refunded, or cash on delivery: the
     fulfilment status says so) placed up to the end of `day`, and the SKUs to fetch from the
-    shelves with quantities (less what was refunded) and order numbers."""
+    shelves with quantities (less what was refunded) and order numbers. Lines of products
+    that are never shipped are left out, and so are orders holding nothing else."""
     end = timezone.make_aware(datetime.combine(day, time.max))
     orders = list(
-        Order.objects.filter(
-            fulfilment_status__in=[FulfilmentStatus.TO_PICK, FulfilmentStatus.PICKING],
-            created_at__lte=end,
+        orders_for_packing(
+            Order.objects.filter(
+                fulfilment_status__in=[FulfilmentStatus.TO_PICK, FulfilmentStatus.PICKING],
+                created_at__lte=end,
+            )
         )
-        .order_by("created_at")
-        .prefetch_related("lines")
     )
     skus: dict[str, dict] = {}
     for order in orders:

@@ -12,7 +12,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from apps.cart.models import Cart
-from apps.cart.pricing import PricingContext, price_items
+from apps.cart.pricing import Pricing, PricingContext, price_items
+from apps.cart.services import cart_require_account_for
 from apps.catalog.models import Sku
 from apps.catalog.services import OutOfStock as OutOfStock
 from apps.catalog.services import sku_stock_release, sku_stock_take
@@ -233,7 +234,10 @@ def order_place(
     single order: a concurrent copy waits on the key's unique index and then returns the
     winner's order. Points the member no longer has (another order took them) refuse the
     order, so it never costs more than the review page said. `referral_click` (a shared link
-    the shopper opened, apps.referrals.links) attributes the order to its sharer."""
+    the shopper opened, apps.referrals.links) attributes the order to its sharer. Details that
+    no longer fit the cart's delivery are refused (checkout_delivery_problem); an order with
+    nothing to deliver keeps no address. A guest cart holding what only members buy (a
+    membership) is refused with apps.cart's AccountNeeded."""
     for _attempt in range(3):
         try:
             return _order_place_once(
@@ -258,6 +262,29 @@ class _OrderNumberTaken(Exception):
 
 def _points_changed_message() -> str:
     return _("Your points balance has changed. Please check the points to use and try again.")
+
+
+def checkout_delivery_problem(*, details: CheckoutDetails, pricing: Pricing) -> str:
+    """Why these checkout details no longer fit the cart as priced ("" when they do): the
+    delivery follows the goods. A cart with nothing to deliver (a paid membership) is
+    ordered with no delivery, and never paid in cash on delivery (no parcel to pay for); a
+    cart with goods to deliver needs a courier or pickup. Review and order_place both ask."""
+    no_delivery = details.shipping_method == ShippingMethod.NONE
+    if pricing.needs_delivery and no_delivery:
+        return _("Your cart now holds goods to deliver. Please choose the delivery again.")
+    if not pricing.needs_delivery and not no_delivery:
+        return _("Nothing in your cart needs delivery now. Please check the details again.")
+    if no_delivery and details.payment_method == PaymentMethod.CASH_ON_DELIVERY:
+        return _(
+            "Cash on delivery is only for goods we deliver. Please choose another payment method."
+        )
+    return ""
+
+
+# What an order with nothing to deliver keeps of an address: nothing.
+NO_ADDRESS = dict.fromkeys(
+    ("province", "city", "district", "region_code", "street", "postal_code"), ""
+)
 
 
 def _pickup_snapshot(*, details: CheckoutDetails, language: str) -> dict:
@@ -317,6 +344,11 @@ def _order_place_once(
             problems = [f"{line.sku}: {line.problem}" for line in pricing.lines if line.problem]
             if problems:
                 raise OutOfStock(" ".join(problems))
+            # A guest cart holding a membership (joined from another session, say).
+            cart_require_account_for(sku_ids=wanted, buyer=member)
+            delivery_problem = checkout_delivery_problem(details=details, pricing=pricing)
+            if delivery_problem:
+                raise OrderError(delivery_problem)
             points_used = points_for_amount(pricing.discount_from(POINTS_RULE))
             if points_used < points_to_redeem:
                 raise OrderError(_points_changed_message())
@@ -340,7 +372,11 @@ def _order_place_once(
                     if online
                     else None
                 ),
-                **{**details.__dict__, **pickup},
+                **{
+                    **details.__dict__,
+                    **pickup,
+                    **({} if pricing.needs_delivery else NO_ADDRESS),
+                },
             )
             OrderLine.objects.bulk_create(
                 OrderLine(
@@ -413,7 +449,16 @@ def order_mark_paid(*, order: Order, provider: str, actor=None) -> bool:
             expires_at=None,
         )
         if paid.fulfilment_status == FS.AWAITING_PAYMENT:
-            order_fulfilment_transition(order=paid, to_status=FS.TO_PICK, actor=actor)
+            ready = order_fulfilment_transition(order=paid, to_status=FS.TO_PICK, actor=actor)
+            if not ready.needs_delivery:
+                # Nothing to pack or ship (a membership): done once paid, so the order never
+                # waits on the warehouse's list.
+                order_fulfilment_transition(
+                    order=ready,
+                    to_status=FS.COMPLETED,
+                    actor=actor,
+                    note=_("Nothing to deliver."),
+                )
     return True
 
 
@@ -588,6 +633,8 @@ def order_start_picking(*, order: Order, actor=None) -> Order:
 def order_mark_shipped(*, order: Order, carrier: str, tracking_number: str, actor=None) -> Order:
     """Record the carrier and tracking number and tell the customer by email."""
     carrier, tracking_number = carrier.strip(), tracking_number.strip()
+    if not order.needs_delivery:
+        raise OrderError(_("This order has nothing to deliver."))
     if order.shipping_method == ShippingMethod.COURIER and not (carrier and tracking_number):
         raise OrderError(_("Enter the carrier and the tracking number."))
     with transaction.atomic():
@@ -634,6 +681,9 @@ def order_correct_contact(*, order: Order, actor, **fields) -> Order:
         locked = Order.objects.select_for_update().get(pk=order.pk)
         if locked.fulfilment_status not in HOLDS_STOCK:
             raise OrderError(_("The address of a shipped order can no longer be changed."))
+        if not locked.needs_delivery:
+            # Nothing is delivered: only the buyer's name and number, never an address.
+            allowed = {"recipient_name", "phone"}
         changes = []
         for field, value in fields.items():
             if field in allowed and getattr(locked, field) != value:

@@ -6,6 +6,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,6 +17,7 @@ from apps.cart import services as cart_services
 from apps.core.choices import PaymentMethod, ShippingMethod
 from apps.core.client_ip import client_ip
 from apps.core.ratelimit import rate_limit_hit
+from apps.core.redirects import redirect_to_log_in
 from apps.orders import emails, selectors, services
 from apps.orders.forms import CheckoutForm, OrderLookupForm, PlaceOrderForm
 from apps.payments.services import online_payment_available
@@ -41,8 +43,13 @@ def _saved_addresses(request):
     return list(addresses_for_member(member=request.user))
 
 
-def _initial_checkout(request, addresses) -> dict:
+def _initial_checkout(request, addresses, *, needs_delivery: bool) -> dict:
     initial = dict(request.session.get(SESSION_CHECKOUT, {}))
+    # Choices made for an earlier cart that this one does not offer start afresh.
+    if needs_delivery and initial.get("shipping_method") == ShippingMethod.NONE:
+        del initial["shipping_method"]
+    if not needs_delivery and initial.get("payment_method") == PaymentMethod.CASH_ON_DELIVERY:
+        del initial["payment_method"]
     initial.setdefault("shipping_method", ShippingMethod.COURIER)
     initial.setdefault(
         "payment_method",
@@ -61,23 +68,38 @@ def _initial_checkout(request, addresses) -> dict:
     return initial
 
 
+def _account_needed(request, error: cart_services.AccountNeeded):
+    """A guest cart holding something only members buy (a membership): log in, come back to
+    checkout (the guest cart joins the member's at login)."""
+    return redirect_to_log_in(request, str(error), reverse("orders:checkout"), "cart:detail")
+
+
 def checkout(request):
     cart = cart_services.cart_for_request(request)
     pricing = cart_selectors.cart_pricing(cart=cart)
     if not pricing.can_check_out:
         messages.info(request, _("Check your cart before checking out."))
         return redirect("cart:detail")
+    try:
+        cart_services.cart_require_account_for(
+            sku_ids=[line.sku.pk for line in pricing.lines], buyer=request.user
+        )
+    except cart_services.AccountNeeded as error:
+        return _account_needed(request, error)
     addresses = _saved_addresses(request)
     points = (
         points_selectors.points_checkout_offer(member=request.user, pricing=pricing)
         if request.user.is_authenticated
         else None
     )
+    needs_delivery = pricing.needs_delivery
     options = {
         "addresses": addresses,
-        "pickup_points": selectors.pickup_points_active(),
+        # Nothing to deliver (a membership): no pickup point to offer, none to read.
+        "pickup_points": selectors.pickup_points_active() if needs_delivery else [],
         "online_payment": online_payment_available(),
         "points_usable": points.offer.points if points else 0,
+        "needs_delivery": needs_delivery,
     }
     if request.method == "POST" and "refresh" in request.POST:
         form = CheckoutForm.for_refresh(request.POST, **options)
@@ -89,7 +111,8 @@ def checkout(request):
             request.session[SESSION_CHECKOUT] = data
             return redirect("orders:review")
     else:
-        form = CheckoutForm(initial=_initial_checkout(request, addresses), **options)
+        initial = _initial_checkout(request, addresses, needs_delivery=needs_delivery)
+        form = CheckoutForm(initial=initial, **options)
     context = {"form": form, "pricing": pricing, "points": points}
     return render(request, "orders/checkout.jinja", context)
 
@@ -131,6 +154,11 @@ def review(request):
     )
     if not pricing.can_check_out:
         return redirect("cart:detail")
+    problem = services.checkout_delivery_problem(details=details, pricing=pricing)
+    if problem:
+        # The cart changed since the details were given (goods to deliver came or went).
+        messages.info(request, problem)
+        return redirect("orders:checkout")
     usable = points_for_amount(pricing.discount_from(POINTS_RULE))
     if usable < points:
         # The balance or the cart changed since checkout: the order uses what it can now.
@@ -180,6 +208,8 @@ def place(request):
             points_to_redeem=_points_from_session(request),
             referral_click=click_from_request(request),
         )
+    except cart_services.AccountNeeded as error:
+        return _account_needed(request, error)
     except (services.OrderError, services.OutOfStock) as error:
         messages.error(request, str(error))
         return redirect("cart:detail")

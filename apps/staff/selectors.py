@@ -11,12 +11,16 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.aftersales.models import ReturnRequest, ReturnStatus
 from apps.catalog.selectors import low_stock_skus
+from apps.core.choices import ShippingMethod
 from apps.orders.choices import FulfilmentStatus
 from apps.orders.models import Order
 from apps.staff.services import member_roles
 
-# Paid (or cash on delivery) and not yet handed to the courier: the pick list's orders.
-ORDERS_TO_SHIP = Q(fulfilment_status__in=[FulfilmentStatus.TO_PICK, FulfilmentStatus.PICKING])
+# Paid (or cash on delivery) and not yet handed to the courier: the pick list's orders
+# (an order with nothing to deliver is completed once paid, and is never one of them).
+ORDERS_TO_SHIP = Q(fulfilment_status__in=[FulfilmentStatus.TO_PICK, FulfilmentStatus.PICKING]) & ~Q(
+    shipping_method=ShippingMethod.NONE
+)
 # A note on an order still in the warehouse may change what is packed or when it is sent.
 HAS_NOTE = ~Q(customer_note="")
 ORDERS_TO_SHIP_WITH_NOTE = ORDERS_TO_SHIP & HAS_NOTE

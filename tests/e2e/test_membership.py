@@ -1,9 +1,10 @@
-"""A member buys the annual membership through the normal checkout, pays with the simulated
-gateway, and finds the granted tier and its validity in the member centre: in a real
-browser, by role and visible label."""
+"""A member buys the annual membership through the normal checkout (nothing to deliver: no
+address, no shipping fee), pays with the simulated gateway, and finds the granted tier and
+its validity in the member centre: in a real browser, by role and visible label."""
 
 import re
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -14,7 +15,7 @@ from apps.members.models import Membership
 from apps.orders.choices import FulfilmentStatus
 from apps.orders.models import Order
 from tests.e2e.labels import shown
-from tests.members.factories import PASSWORD, AddressFactory, UserFactory
+from tests.members.factories import PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -26,8 +27,7 @@ def test_member_buys_the_annual_membership_and_sees_gold_in_the_member_centre(
 
     load_tiers()  # 普通会员 0 · 银卡 ¥500 · 金卡 ¥2000 · 钻石 ¥5000
     load_membership_plan(with_images=False)  # 年度会员 ¥168: a Gold year
-    member = UserFactory()
-    AddressFactory(member=member, is_default=True)
+    member = UserFactory()  # no address book: a membership needs none
 
     page.goto(shop + "/accounts/login/")
     page.get_by_label(shown("Email")).fill(member.email)
@@ -41,7 +41,19 @@ def test_member_buys_the_annual_membership_and_sees_gold_in_the_member_centre(
     expect(page.get_by_role("heading", name="年度会员", level=1)).to_be_visible()
     page.get_by_role("button", name=shown("Add to cart")).click()
     page.get_by_role("button", name=re.compile("^" + re.escape(shown("Check out")))).click()
+
+    # Nothing to deliver: no delivery choice and no address, only who buys; no fee.
+    delivery = page.get_by_role("group", name=shown("Delivery"), exact=True)
+    expect(delivery).to_contain_text(shown("Nothing to deliver"))
+    expect(page.get_by_role("radio", name=shown("Courier delivery"))).to_have_count(0)
+    expect(page.get_by_label(shown("Street address"))).to_have_count(0)
+    expect(page.get_by_role("radio", name=shown("Cash on delivery"))).to_have_count(0)
+    expect(
+        page.get_by_role("list", name=shown("Checkout steps")).get_by_role("listitem")
+    ).to_have_count(4)
+    page.get_by_label(shown("Mobile number")).fill("139 0013 9000")
     page.get_by_role("button", name=shown("Review the order")).click()
+    expect(page.get_by_test_id("no-delivery")).to_have_text(shown("Nothing to deliver"))
     place = shown("Place order and pay %(total)s") % {"total": ""}
     page.get_by_role("button", name=re.compile("^" + re.escape(place.strip()))).click()
 
@@ -55,6 +67,11 @@ def test_member_buys_the_annual_membership_and_sees_gold_in_the_member_centre(
     order = Order.objects.get(member=member)
     membership = Membership.objects.get(member=member)
     assert order.fulfilment_status == FulfilmentStatus.COMPLETED
+    assert (order.shipping_method, order.street, order.total_amount) == (
+        "none",
+        "",
+        Decimal("168.00"),
+    )
     assert membership.ends_at - membership.starts_at == timedelta(days=365)
 
     page.get_by_role("link", name=shown("My account")).first.click()

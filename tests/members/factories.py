@@ -119,12 +119,18 @@ def demo_tiers() -> dict[str, Tier]:
 
 
 class MembershipPlanFactory(DjangoModelFactory):
-    """A plan sold as a ¥168 SKU with plenty of stock, granting a Gold-like tier for a year."""
+    """A plan sold as a ¥168 SKU with plenty of stock, granting a Gold-like tier for a year;
+    its product is never shipped."""
 
     class Meta:
         model = MembershipPlan
 
-    sku = factory.SubFactory(SkuFactory, price=Decimal("168.00"), stock=10000)
+    sku = factory.SubFactory(
+        SkuFactory,
+        price=Decimal("168.00"),
+        stock=10000,
+        product__requires_delivery=False,
+    )
     tier = factory.SubFactory(
         TierFactory, threshold_amount=Decimal("2000.00"), discount_percent=Decimal("5.00")
     )

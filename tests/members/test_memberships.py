@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from apps.cart.models import Cart
+from apps.cart.services import AccountNeeded
 from apps.members import selectors, services
 from apps.members.models import Membership, MembershipPlan, TierEvent, User
 from apps.orders import services as order_services
@@ -25,7 +26,7 @@ from tests.members.factories import (
     UserFactory,
     demo_tiers,
 )
-from tests.orders.factories import OrderFactory, paid_order, place_order
+from tests.orders.factories import OrderFactory, OrderLineFactory, paid_order, place_order
 
 pytestmark = pytest.mark.django_db
 
@@ -244,12 +245,29 @@ def test_an_unpaid_order_for_the_plan_grants_nothing(
     assert User.objects.get(pk=member.pk).tier is None
 
 
-def test_a_guests_order_for_the_plan_grants_nothing(plan, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        order = paid_order(items=[(plan.sku, 1)])
+def test_a_guest_cannot_order_the_plan(plan):
+    with pytest.raises(AccountNeeded):
+        place_order(items=[(plan.sku, 1)])
 
+    assert not Order.objects.exists()
     assert not Membership.objects.exists()
-    assert Order.objects.get(pk=order.pk).fulfilment_status == FulfilmentStatus.TO_PICK
+
+
+def test_a_guests_paid_order_for_the_plan_from_before_the_rule_grants_nothing(plan):
+    order = OrderFactory(member=None, payment_status=PaymentStatus.PAID)
+    OrderLineFactory(order=order, sku=plan.sku, unit_price=Decimal("168.00"))
+
+    changed = services.order_memberships_sync(order_id=order.pk)
+
+    assert changed == []
+    assert not Membership.objects.exists()
+
+
+def test_only_plan_skus_need_an_account(plan):
+    goods = SkuFactory()
+
+    assert selectors.skus_needing_account([plan.sku.pk, goods.pk]) == {plan.sku.pk}
+    assert selectors.skus_needing_account([]) == set()
 
 
 def test_an_ordinary_order_makes_no_membership(tiers, plan, django_capture_on_commit_callbacks):
@@ -494,4 +512,5 @@ def test_demo_shop_sells_a_gold_year_once_however_often_it_loads():
         Decimal("168.00"),
     )
     assert plan.sku.product.is_published
+    assert plan.sku.product.requires_delivery is False
     assert plan.sku.product.series.slug == "membership"

@@ -89,15 +89,22 @@ def checkout_details(**overrides) -> services.CheckoutDetails:
         "street": "南京东路 1 号",
     }
     values.update(overrides)
+    if values["shipping_method"] == ShippingMethod.NONE:
+        # Nothing to deliver: no address to give.
+        for name in ("province", "city", "district", "region_code", "street"):
+            values[name] = overrides.get(name, "")
     if values["shipping_method"] == ShippingMethod.PICKUP and "pickup_point_id" not in values:
         values["pickup_point_id"] = PickupPointFactory().pk
     return services.CheckoutDetails(**values)
 
 
 def place_order(*, items=None, member=None, key=None, language="zh-hans", **details):
-    """An order placed through the real service: items are (sku, quantity) pairs."""
+    """An order placed through the real service: items are (sku, quantity) pairs. Items that
+    are all never shipped (a membership) are ordered with no delivery, as checkout does."""
     if items is None:
         items = [(SkuFactory(), 1)]
+    if not any(sku.product.requires_delivery for sku, _quantity in items):
+        details.setdefault("shipping_method", ShippingMethod.NONE)
     cart = CartFactory(member=member)
     for sku, quantity in items:
         CartLineFactory(cart=cart, sku=sku, quantity=quantity)
