@@ -135,5 +135,5 @@ def test_member_cart_page_with_a_membership_takes_the_same_few_queries(
     client.force_login(member)
     client.get(reverse("cart:detail"))
 
-    with django_assert_num_queries(4):  # as for any member's cart (test_views)
+    with django_assert_num_queries(3):  # as for any member's cart (test_views)
         client.get(reverse("cart:detail"))
