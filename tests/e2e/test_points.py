@@ -33,13 +33,17 @@ def test_member_pays_with_points_at_checkout_and_sees_the_ledger(
 
     # ¥199.00: the floor leaves ¥59.70, but the member has 3,000 points: ¥30.00 at most.
     points = page.get_by_role("group", name=shown("Points"))
-    expect(points).to_contain_text("use 3,000 points, save ¥30.00")
+    offer = shown(
+        "You have %(balance)s points. This order can use up to %(points)s points: use"
+        " %(points)s points, save %(amount)s."
+    ) % {"balance": "3,000", "points": "3,000", "amount": "¥30.00"}
+    expect(points).to_contain_text(offer)
     points.get_by_label(shown("Points to use")).fill("1200")
     page.get_by_role("radio", name=shown("Cash on delivery")).check()
     page.get_by_role("button", name=shown("Review the order")).click()
 
     summary = page.get_by_role("complementary", name=shown("Order summary"))
-    expect(summary).to_contain_text("1,200 points used")
+    expect(summary).to_contain_text(shown("%(points)s points used") % {"points": "1,200"})
     place = shown("Place order and pay %(total)s") % {"total": ""}
     page.get_by_role("button", name=re.compile("^" + re.escape(place.strip()))).click()
     expect(page.get_by_test_id("order-points")).to_contain_text("−¥12.00")
