@@ -59,10 +59,13 @@ class PricingContext:
 
 @dataclass(frozen=True)
 class UnitPrice:
-    """What a unit-price rule returns: a lower unit price and why ("Gold member price")."""
+    """What a unit-price rule returns: a lower unit price and why ("Gold member price").
+    `lifts_floor`: the price comes from a campaign flagged as a major festival promotion, so
+    the price guard lets the line go below the floor."""
 
     price: Decimal
     reason: str
+    lifts_floor: bool = False
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,8 @@ class Discount:
     label: str
     amount: Decimal
     sku_ids: frozenset[int] | None = None
+    # From a major festival promotion: the lines it touches may go below the price floor.
+    lifts_floor: bool = False
 
 
 class LineProblem:
@@ -98,6 +103,12 @@ class PricedLine:
     price_reasons: tuple[str, ...] = ()
     # This line's share of the order-level discounts (what it really costs: line_total − this).
     discount_amount: Decimal = ZERO
+    # The line's share of each applied discount, by its place in Pricing.discounts.
+    discount_shares: dict[int, Decimal] = field(default_factory=dict)
+    # A major festival promotion priced the line: the price guard leaves it alone.
+    floor_lifted: bool = False
+    # What the price guard took back from the line's discounts to keep it at its floor.
+    guard_amount: Decimal = ZERO
 
     @property
     def purchasable(self) -> bool:
@@ -148,6 +159,8 @@ class Pricing:
     subtotal: Decimal = ZERO
     discount: Decimal = ZERO
     discounts: list[AppliedDiscount] = field(default_factory=list)
+    # What the price guard took back from discounts in all (apps.cart.pricing, "Price guard").
+    guard_amount: Decimal = ZERO
     shipping_fee: Decimal = ZERO
     total: Decimal = ZERO
     free_shipping_gap: Decimal = ZERO
@@ -271,7 +284,9 @@ def _checked_unit_price(offer) -> UnitPrice | None:
         return None
     if not isinstance(offer, UnitPrice):
         raise TypeError(f"a unit-price rule returned {offer!r}, not a UnitPrice or None")
-    return UnitPrice(price=money(offer.price), reason=str(offer.reason))
+    return UnitPrice(
+        price=money(offer.price), reason=str(offer.reason), lifts_floor=bool(offer.lifts_floor)
+    )
 
 
 def _checked_discounts(result) -> list[Discount]:
@@ -286,6 +301,7 @@ def _checked_discounts(result) -> list[Discount]:
             label=str(discount.label),
             amount=max(money(discount.amount), ZERO),
             sku_ids=None if discount.sku_ids is None else frozenset(discount.sku_ids),
+            lifts_floor=bool(discount.lifts_floor),
         )
         for discount in found
     ]
@@ -350,9 +366,16 @@ def spread_cents(amount: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
     return [money(Decimal(share) * CENT) for share in shares]
 
 
-def _unit_price(sku: Sku, quantity: int, context: PricingContext) -> tuple[Decimal, list[str]]:
-    price = money(sku.price)
+def _unit_price(
+    sku: Sku, quantity: int, context: PricingContext
+) -> tuple[Decimal, list[str], bool]:
+    """The unit price after every unit-price rule, why, and whether a major festival
+    promotion lifted the floor; otherwise never below the floor (the first half of the price
+    guard: a rule's price under it is raised to it)."""
+    list_price = money(sku.price)
+    price = list_price
     reasons: list[str] = []
+    lifted = False
     for rule in unit_price_rules:
         offer = _run_rule(
             rule,
@@ -367,7 +390,10 @@ def _unit_price(sku: Sku, quantity: int, context: PricingContext) -> tuple[Decim
         if offer is not None and ZERO <= offer.price < price:
             price = offer.price
             reasons.append(offer.reason)
-    return price, reasons
+            lifted = lifted or offer.lifts_floor
+    if not lifted and price < list_price:
+        price = max(price, price_floor(list_price))
+    return price, reasons, lifted
 
 
 def _apply_discounts(pricing: Pricing) -> None:
@@ -395,12 +421,66 @@ def _apply_discounts(pricing: Pricing) -> None:
             applied = sum(shares, ZERO)
             if applied <= 0:
                 continue
+            index = len(pricing.discounts)
             for line, share in zip(eligible, shares, strict=True):
-                line.discount_amount += share
+                if share:
+                    line.discount_amount += share
+                    line.discount_shares[index] = share
+                    line.floor_lifted = line.floor_lifted or discount.lifts_floor
             pricing.discounts.append(
                 AppliedDiscount(label=discount.label, amount=applied, rule=rule.name)
             )
+    _guard_floor(pricing)
     pricing.discount = money(sum((line.discount_amount for line in lines), ZERO))
+
+
+def _guard_floor(pricing: Pricing) -> None:
+    """The second half of the price guard: what a line really costs per unit, after its
+    share of every order discount, may not fall below the floor of its list price (unless a
+    major festival promotion priced it). A line under it takes back from its discounts, the
+    last applied first (points before offers), until it reaches the floor; each discount's
+    amount is then what it really gives, and the shopper is told."""
+    guarded = False
+    for line in pricing.purchasable_lines:
+        if line.floor_lifted or not line.discount_shares:
+            continue
+        lowest = money(price_floor(line.list_price) * line.quantity)
+        excess = lowest - line.paid_amount
+        if excess <= 0:
+            continue
+        # Never more than the discounts gave: a unit price already at the floor stays.
+        excess = min(excess, line.discount_amount)
+        line.guard_amount = excess
+        for index in sorted(line.discount_shares, reverse=True):
+            taken = min(line.discount_shares[index], excess)
+            line.discount_shares[index] -= taken
+            line.discount_amount -= taken
+            excess -= taken
+            if not excess:
+                break
+        guarded = True
+    if not guarded:
+        return
+    totals = dict.fromkeys(range(len(pricing.discounts)), ZERO)
+    for line in pricing.purchasable_lines:
+        for index, share in line.discount_shares.items():
+            totals[index] += share
+    pricing.discounts = [
+        replace(applied, amount=money(totals[index]))
+        for index, applied in enumerate(pricing.discounts)
+        if totals[index] > 0
+    ]
+    pricing.guard_amount = money(sum((line.guard_amount for line in pricing.lines), ZERO))
+    pricing.notices.append(
+        _(
+            "Discounts were reduced by %(amount)s: no item is sold below %(percent)s%% of its"
+            " list price."
+        )
+        % {
+            "amount": format_cny(pricing.guard_amount, get_language() or settings.LANGUAGE_CODE),
+            "percent": f"{settings.SHOP_PRICE_FLOOR_PERCENT.normalize():f}",
+        }
+    )
 
 
 def price_items(
@@ -411,7 +491,7 @@ def price_items(
     of the totals; a price that changed since the shopper saw it becomes a notice."""
     lines = []
     for sku, quantity, price_seen in items:
-        unit_price, reasons = _unit_price(sku, quantity, context)
+        unit_price, reasons, lifted = _unit_price(sku, quantity, context)
         code, message = line_problem(sku, quantity)
         lines.append(
             PricedLine(
@@ -424,6 +504,7 @@ def price_items(
                 problem_code=code,
                 problem=message,
                 price_reasons=tuple(reasons),
+                floor_lifted=lifted,
             )
         )
     pricing = Pricing(lines=lines, context=context)

@@ -143,11 +143,11 @@ def test_rules_run_by_order_then_name_each_seeing_the_price_so_far():
 
     def half(*, sku, quantity, context, unit_price):
         seen.append(("half", unit_price))
-        return UnitPrice(price=unit_price / 2, reason="Half")
+        return UnitPrice(price=unit_price / 2, reason="Half", lifts_floor=True)
 
     def minus_one(*, sku, quantity, context, unit_price):
         seen.append(("minus-one", unit_price))
-        return UnitPrice(price=unit_price - 1, reason="Minus one")
+        return UnitPrice(price=unit_price - 1, reason="Minus one", lifts_floor=True)
 
     with (
         unit_price_rule_in_force(minus_one, name="b-minus-one", order=10),
@@ -164,7 +164,7 @@ def test_rules_read_the_time_from_the_context():
 
     def flash_sale(*, sku, quantity, context, unit_price):
         if context.now >= sale_start:
-            return UnitPrice(price=Decimal("1.00"), reason="Flash sale")
+            return UnitPrice(price=Decimal("1.00"), reason="Flash sale", lifts_floor=True)
         return None
 
     with unit_price_rule_in_force(flash_sale, name="test-flash"):
@@ -230,8 +230,12 @@ def test_another_rule_under_a_taken_name_is_refused():
 # --- discount rules --------------------------------------------------------------------------
 
 
+# The rules below give deep discounts to show how discounts are shared; they price as a major
+# festival promotion does, so the price guard (tests/cart/test_price_guard.py) stays out of it.
+
+
 def twenty_off(*, lines, context):
-    return Discount(label="满100减20", amount=Decimal("20.00"))
+    return Discount(label="满100减20", amount=Decimal("20.00"), lifts_floor=True)
 
 
 def test_a_discount_is_spread_over_the_lines_by_their_totals():
@@ -277,7 +281,10 @@ def test_a_discount_for_some_skus_is_shared_by_those_lines_only():
 
 def test_a_discount_never_takes_more_than_the_lines_cost():
     def too_much(*, lines, context):
-        return [Discount(label="Big", amount=Decimal("80.00")), Discount("More", Decimal("9"))]
+        return [
+            Discount(label="Big", amount=Decimal("80.00"), lifts_floor=True),
+            Discount("More", Decimal("9"), lifts_floor=True),
+        ]
 
     with discount_rule_in_force(too_much, name="test-too-much"):
         pricing = price_items(items=[(sku("50.00"), 1, None)], context=COURIER)
@@ -385,7 +392,7 @@ def test_total_is_subtotal_less_discount_plus_fee_and_free_shipping_follows_the_
     prices, quantity, discount, method
 ):
     def off(*, lines, context):
-        return Discount(label="Off", amount=discount)
+        return Discount(label="Off", amount=discount, lifts_floor=True)
 
     with discount_rule_in_force(off, name="test-off"):
         pricing = price_items(
