@@ -99,7 +99,16 @@ def audit(options, url: str, workdir: Path) -> dict[str, int]:
         "--chrome-flags=--headless=new --no-sandbox --disable-gpu "
         "--disable-background-networking --disable-component-update --no-first-run",
     ]
-    subprocess.run(command, check=True, env={**os.environ, "CHROME_PATH": options.chromium})  # noqa: S603
+    # Lighthouse now and then fails to record a trace (NO_NAVSTART): try again, twice at most.
+    for attempt in range(3):
+        finished = subprocess.run(  # noqa: S603
+            command, check=False, env={**os.environ, "CHROME_PATH": options.chromium}
+        )
+        if finished.returncode == 0:
+            break
+        log(f"Lighthouse failed on {url} (attempt {attempt + 1} of 3)")
+    else:
+        raise SystemExit(f"Lighthouse failed three times on {url}")
     categories = json.loads(report.read_text())["categories"]
     return {name: round(categories[name]["score"] * 100) for name in CATEGORIES}
 

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "apps.favourites",
     "apps.points",
     "apps.referrals",
+    "apps.promotions",
 ]
 
 MIDDLEWARE = [
