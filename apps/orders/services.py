@@ -410,7 +410,9 @@ def _order_place_once(
                 after=order.fulfilment_status,
             )
             # Offers used and the coupon's use, drawn in this transaction (apps.promotions).
-            promotion_services.promotions_take_for_order(order=order, pricing=pricing, member=member)
+            promotion_services.promotions_take_for_order(
+                order=order, pricing=pricing, member=member
+            )
             # Stock is taken last, so the hot SKU rows stay locked only from here to commit.
             sku_stock_take(quantities={line.sku: line.quantity for line in pricing.lines})
             _email_after_commit(order, "placed")

@@ -112,7 +112,10 @@ class OfferAdmin(ScopeAdminMixin, TranslationAdmin):
                 ),
             },
         ),
-        (_("Applies to (nothing chosen: the whole shop)"), {"fields": ("series", "categories", "products")}),
+        (
+            _("Applies to (nothing chosen: the whole shop)"),
+            {"fields": ("series", "categories", "products")},
+        ),
     )
 
     @admin.display(description=_("terms"))
@@ -162,7 +165,10 @@ class CouponAdmin(ScopeAdminMixin, TranslationAdmin):
                 )
             },
         ),
-        (_("Applies to (nothing chosen: the whole shop)"), {"fields": ("series", "categories", "products")}),
+        (
+            _("Applies to (nothing chosen: the whole shop)"),
+            {"fields": ("series", "categories", "products")},
+        ),
     )
 
     def get_queryset(self, request):

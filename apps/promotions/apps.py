@@ -7,5 +7,7 @@ class PromotionsConfig(AppConfig):
     verbose_name = _("Promotions")
 
     def ready(self) -> None:
-        from apps.promotions import pricing  # noqa: F401  (registers the offer and coupon rules)
-        from apps.promotions import receivers  # noqa: F401  (saved promotions refresh pages)
+        from apps.promotions import (
+            pricing,  # noqa: F401  (registers the offer and coupon rules)
+            receivers,  # noqa: F401  (saved promotions refresh pages)
+        )

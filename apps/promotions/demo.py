@@ -66,7 +66,7 @@ def _link_year_end_banner() -> None:
     from apps.catalog import services
     from apps.catalog.models import Banner
 
-    if Banner.objects.filter(
-        link="/series/appliances/", title_en="12.12 Year-end deals"
-    ).update(link=CAMPAIGN_PATH):
+    if Banner.objects.filter(link="/series/appliances/", title_en="12.12 Year-end deals").update(
+        link=CAMPAIGN_PATH
+    ):
         services.banners_changed()

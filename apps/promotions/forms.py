@@ -80,7 +80,20 @@ class OfferForm(forms.ModelForm):
 
     class Meta:
         model = Offer
-        exclude = ("tiers",)
+        fields = (
+            "name",
+            "campaign",
+            "starts_at",
+            "ends_at",
+            "is_active",
+            "kind",
+            "repeat_every",
+            "repeat_amount",
+            "repeat_limit",
+            "series",
+            "categories",
+            "products",
+        )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -150,7 +163,26 @@ class OfferForm(forms.ModelForm):
 class CouponForm(forms.ModelForm):
     class Meta:
         model = Coupon
-        fields = "__all__"
+        fields = (
+            "code",
+            "name",
+            "campaign",
+            "starts_at",
+            "ends_at",
+            "is_active",
+            "kind",
+            "amount",
+            "percent",
+            "max_discount",
+            "min_spend",
+            "total_uses",
+            "per_customer_limit",
+            "members_only",
+            "claimable",
+            "series",
+            "categories",
+            "products",
+        )
 
     def clean_code(self):
         code = "".join(self.cleaned_data["code"].split()).upper()

@@ -198,9 +198,7 @@ class Coupon(PromotionScope, PromotionWindow, TimeStampedModel):
         blank=True,
         help_text=_("The cap of a percent-off coupon; empty for none."),
     )
-    min_spend = models.DecimalField(
-        _("minimum spend"), max_digits=10, decimal_places=2, default=0
-    )
+    min_spend = models.DecimalField(_("minimum spend"), max_digits=10, decimal_places=2, default=0)
     total_uses = models.PositiveIntegerField(
         _("uses in all"),
         null=True,
@@ -233,6 +231,12 @@ class Coupon(PromotionScope, PromotionWindow, TimeStampedModel):
     def __str__(self) -> str:
         return self.code
 
+    def save(self, *args, **kwargs):
+        self.code = "".join(self.code.split()).upper()
+        if self._state.adding and self.uses_left is None:
+            self.uses_left = self.total_uses
+        super().save(*args, **kwargs)
+
     def describe(self) -> str:
         """ "¥10 off from ¥99" or "10% off, at most ¥50", in the shopper's language."""
         from django.utils.translation import get_language
@@ -257,12 +261,6 @@ class Coupon(PromotionScope, PromotionWindow, TimeStampedModel):
             }
         return text
 
-    def save(self, *args, **kwargs):
-        self.code = "".join(self.code.split()).upper()
-        if self._state.adding and self.uses_left is None:
-            self.uses_left = self.total_uses
-        super().save(*args, **kwargs)
-
 
 class CouponClaim(models.Model):
     """A coupon a member keeps in "My coupons"."""
@@ -283,10 +281,11 @@ class CouponClaim(models.Model):
         verbose_name = _("claimed coupon")
         verbose_name_plural = _("claimed coupons")
         constraints = [
-            models.UniqueConstraint(
-                fields=["coupon", "member"], name="promotions_couponclaim_once"
-            )
+            models.UniqueConstraint(fields=["coupon", "member"], name="promotions_couponclaim_once")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.coupon} · {self.member}"
 
 
 class CouponUse(models.Model):
@@ -323,6 +322,9 @@ class CouponUse(models.Model):
             models.UniqueConstraint(fields=["coupon", "order"], name="promotions_couponuse_once")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.coupon} · {self.order}"
+
 
 class OfferUse(models.Model):
     """What an offer took off an order, for the promotions page's figures."""
@@ -341,3 +343,6 @@ class OfferUse(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["offer", "order"], name="promotions_offeruse_once")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.offer} · {self.order}"

@@ -209,9 +209,7 @@ def _read_offers() -> tuple[OfferTerms, ...]:
                 kind=offer.kind,
                 tiers=parse_tiers(offer.tiers) if offer.kind == offer.Kind.TIERS else (),
                 repeat_every=offer.repeat_every if offer.kind == offer.Kind.REPEATING else None,
-                repeat_amount=offer.repeat_amount
-                if offer.kind == offer.Kind.REPEATING
-                else None,
+                repeat_amount=offer.repeat_amount if offer.kind == offer.Kind.REPEATING else None,
                 repeat_limit=offer.repeat_limit,
                 scope=scope_of(offer),
                 starts_at=offer.starts_at,

@@ -294,4 +294,3 @@ def promotions_now(*, now: datetime | None = None, upcoming_days: int = 30) -> P
         campaigns_running=[item for item in campaigns if item.starts_at <= now],
         campaigns_upcoming=[item for item in campaigns if item.starts_at > now],
     )
-

@@ -79,9 +79,7 @@ def promotions_take_for_order(*, order, pricing, member=None) -> None:
         .update(uses_left=F("uses_left") - 1)
     )
     if not drawn:
-        raise _order_error(
-            _("The code %(code)s has just been used up.") % {"code": coupon.code}
-        )
+        raise _order_error(_("The code %(code)s has just been used up.") % {"code": coupon.code})
     limit = coupon.per_customer_limit
     used = CouponUse.objects.filter(coupon=coupon, released_at__isnull=True)
     used = used.filter(member=member) if member else used.filter(email__iexact=order.email)

@@ -30,7 +30,9 @@ def campaign(request, slug):
     if found is None:
         raise Http404(_("No such campaign."))
     page = selectors.campaign_page(campaign=found, now=now)
-    pagecache.valid_until(request, selectors.campaign_changes_at(campaign=found, page=page, now=now))
+    pagecache.valid_until(
+        request, selectors.campaign_changes_at(campaign=found, page=page, now=now)
+    )
     context = {
         "page": page,
         "campaign": found,

@@ -6,7 +6,6 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from apps.core import pagecache
-
 from apps.promotions.models import Campaign, Coupon, Offer
 
 

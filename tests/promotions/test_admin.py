@@ -155,8 +155,9 @@ def test_a_coupon_code_taken_in_another_case_is_refused(specialist, kettle):
 def test_the_coupon_list_shows_how_often_each_was_used(specialist):
     coupon = CouponFactory(code="USED", total_uses=10)
     for _number in range(2):
-        place_with_coupon(items=[(SkuFactory(price=D("199.00")), 1)], code="USED",
-                          email=f"b{_number}@example.com")
+        place_with_coupon(
+            items=[(SkuFactory(price=D("199.00")), 1)], code="USED", email=f"b{_number}@example.com"
+        )
 
     response = specialist.get(reverse("admin:promotions_coupon_changelist"))
 

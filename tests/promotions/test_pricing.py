@@ -88,7 +88,17 @@ TABLE = [
     ("tier 1 reached", 0, "100.00", 2, "tiers", None, None, "180.00", {"offers": "20.00"}),
     ("tier 2 reached", 0, "100.00", 4, "tiers", None, None, "350.00", {"offers": "50.00"}),
     ("member price misses tier 1", 10, "100.00", 2, "tiers", None, None, "180.00", {}),
-    ("member price then tier 1", 10, "100.00", 3, "tiers", None, None, "250.00", {"offers": "20.00"}),
+    (
+        "member price then tier 1",
+        10,
+        "100.00",
+        3,
+        "tiers",
+        None,
+        None,
+        "250.00",
+        {"offers": "20.00"},
+    ),
     (
         "offer then coupon",
         0,
@@ -101,14 +111,74 @@ TABLE = [
         {"offers": "20.00", "coupons": "10.00"},
     ),
     ("coupon minimum spend not reached", 0, "49.00", 2, None, "10off99", None, "98.00", {}),
-    ("percent coupon capped", 0, "100.00", 2, None, "15pct_cap20", None, "180.00", {"coupons": "20.00"}),
-    ("percent rounded down to the cent", 0, "33.33", 3, None, "10pct", None, "90.00", {"coupons": "9.99"}),
+    (
+        "percent coupon capped",
+        0,
+        "100.00",
+        2,
+        None,
+        "15pct_cap20",
+        None,
+        "180.00",
+        {"coupons": "20.00"},
+    ),
+    (
+        "percent rounded down to the cent",
+        0,
+        "33.33",
+        3,
+        None,
+        "10pct",
+        None,
+        "90.00",
+        {"coupons": "9.99"},
+    ),
     ("repeating twice", 0, "100.00", 7, "repeat", None, None, "600.00", {"offers": "100.00"}),
-    ("repeating at most twice", 0, "100.00", 10, "repeat", None, None, "900.00", {"offers": "100.00"}),
+    (
+        "repeating at most twice",
+        0,
+        "100.00",
+        10,
+        "repeat",
+        None,
+        None,
+        "900.00",
+        {"offers": "100.00"},
+    ),
     ("floor holds", 0, "100.00", 2, "steep", None, None, "140.00", {"offers": "60.00"}),
-    ("floor lifted by a running festival", 0, "100.00", 2, "steep", None, "festival", "120.00", {"offers": "80.00"}),
-    ("festival not started: floor holds", 0, "100.00", 2, "steep", None, "festival later", "140.00", {"offers": "60.00"}),
-    ("plain campaign: floor holds", 0, "100.00", 2, "steep", None, "plain", "140.00", {"offers": "60.00"}),
+    (
+        "floor lifted by a running festival",
+        0,
+        "100.00",
+        2,
+        "steep",
+        None,
+        "festival",
+        "120.00",
+        {"offers": "80.00"},
+    ),
+    (
+        "festival not started: floor holds",
+        0,
+        "100.00",
+        2,
+        "steep",
+        None,
+        "festival later",
+        "140.00",
+        {"offers": "60.00"},
+    ),
+    (
+        "plain campaign: floor holds",
+        0,
+        "100.00",
+        2,
+        "steep",
+        None,
+        "plain",
+        "140.00",
+        {"offers": "60.00"},
+    ),
     (
         "coupon gives way first to the floor",
         10,
@@ -120,8 +190,28 @@ TABLE = [
         "210.00",
         {"offers": "20.00", "coupons": "40.00"},
     ),
-    ("festival coupon below the floor", 0, "100.00", 1, None, "80off", "festival", "20.00", {"coupons": "80.00"}),
-    ("coupon alone held at the floor", 0, "100.00", 1, None, "80off", None, "70.00", {"coupons": "30.00"}),
+    (
+        "festival coupon below the floor",
+        0,
+        "100.00",
+        1,
+        None,
+        "80off",
+        "festival",
+        "20.00",
+        {"coupons": "80.00"},
+    ),
+    (
+        "coupon alone held at the floor",
+        0,
+        "100.00",
+        1,
+        None,
+        "80off",
+        None,
+        "70.00",
+        {"coupons": "30.00"},
+    ),
 ]
 
 
@@ -137,19 +227,29 @@ def test_pricing_table(tier, list_price, quantity, offer, coupon, campaign, expe
         festival = CampaignFactory(is_major_festival=True)
     elif campaign == "festival later":
         festival = CampaignFactory(
-            is_major_festival=True, starts_at=now + timedelta(days=1), ends_at=now + timedelta(days=2)
+            is_major_festival=True,
+            starts_at=now + timedelta(days=1),
+            ends_at=now + timedelta(days=2),
         )
     elif campaign == "plain":
         festival = CampaignFactory(is_major_festival=False)
     make_offer(offer, festival)
     made = make_coupon(coupon, festival)
-    member = UserFactory(tier=TierFactory(threshold_amount=D("1000"), discount_percent=D(tier))) if tier else None
+    member = (
+        UserFactory(tier=TierFactory(threshold_amount=D("1000"), discount_percent=D(tier)))
+        if tier
+        else None
+    )
     sku = SkuFactory(price=D(list_price), stock=50)
 
     pricing = price([(sku, quantity)], member=member, codes=[made.code] if made else [])
 
     assert goods(pricing) == D(expected)
-    assert {rule: str(pricing.discount_from(rule)) for rule in ("offers", "coupons") if pricing.discount_from(rule)} == by_rule
+    assert {
+        rule: str(pricing.discount_from(rule))
+        for rule in ("offers", "coupons")
+        if pricing.discount_from(rule)
+    } == by_rule
 
 
 def test_the_offer_is_labelled_with_its_name_and_the_coupon_with_its_code():
@@ -225,12 +325,16 @@ def test_an_offer_outside_its_window_or_switched_off_gives_nothing():
 def catalogue(db):
     festival = CampaignFactory(is_major_festival=True)
     return {
-        "skus": [SkuFactory(price=D(value), stock=99) for value in ("0.99", "33.33", "99.00", "259.00")],
+        "skus": [
+            SkuFactory(price=D(value), stock=99) for value in ("0.99", "33.33", "99.00", "259.00")
+        ],
         "festival": festival,
     }
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     quantities=st.lists(st.integers(min_value=0, max_value=5), min_size=4, max_size=4),
     spend=st.integers(min_value=1, max_value=600),
@@ -245,11 +349,20 @@ def test_totals_are_never_negative_nor_below_the_floor_outside_a_festival(
     Coupon.objects.all().delete()
     campaign = catalogue["festival"] if festival else None
     threshold = D(spend)
-    OfferFactory(campaign=campaign, tiers=[[str(threshold), str((threshold * save_share / 100).quantize(D("0.01")) or D("0.01"))]])
+    OfferFactory(
+        campaign=campaign,
+        tiers=[
+            [str(threshold), str((threshold * save_share / 100).quantize(D("0.01")) or D("0.01"))]
+        ],
+    )
     codes = []
     if coupon_off:
         codes = [CouponFactory(campaign=campaign, amount=D(coupon_off), min_spend=0).code]
-    items = [(sku, quantity) for sku, quantity in zip(catalogue["skus"], quantities, strict=True) if quantity]
+    items = [
+        (sku, quantity)
+        for sku, quantity in zip(catalogue["skus"], quantities, strict=True)
+        if quantity
+    ]
 
     pricing = price(items, codes=codes)
 

@@ -108,9 +108,7 @@ def test_a_coupon_that_does_not_apply_stops_checkout_with_the_reason(client):
     add(client, SkuFactory(price=D("199.00")))
 
     with translation.override("en"):
-        response = client.post(
-            reverse("orders:checkout"), {**CHECKOUT, "coupon_code": "MIN"}
-        )
+        response = client.post(reverse("orders:checkout"), {**CHECKOUT, "coupon_code": "MIN"})
 
     assert response.status_code == 200
     assert response.context["form"].errors["coupon_code"] == [

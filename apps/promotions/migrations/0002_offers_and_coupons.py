@@ -8,144 +8,459 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0009_product_requires_delivery'),
-        ('orders', '0011_order_without_delivery'),
-        ('promotions', '0001_campaigns'),
+        ("catalog", "0009_product_requires_delivery"),
+        ("orders", "0011_order_without_delivery"),
+        ("promotions", "0001_campaigns"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Coupon',
+            name="Coupon",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('starts_at', models.DateTimeField(verbose_name='starts at')),
-                ('ends_at', models.DateTimeField(verbose_name='ends at')),
-                ('is_active', models.BooleanField(default=True, help_text='Untick to stop it at once, whatever its window.', verbose_name='active')),
-                ('code', models.CharField(help_text='Letters and digits; case does not matter.', max_length=32, verbose_name='code')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('name_zh_hans', models.CharField(max_length=100, null=True, verbose_name='name')),
-                ('name_en', models.CharField(max_length=100, null=True, verbose_name='name')),
-                ('kind', models.CharField(choices=[('amount', 'Amount off'), ('percent', 'Percent off')], default='amount', max_length=10, verbose_name='kind')),
-                ('amount', models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True, verbose_name='amount off')),
-                ('percent', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='percent off')),
-                ('max_discount', models.DecimalField(blank=True, decimal_places=2, help_text='The cap of a percent-off coupon; empty for none.', max_digits=10, null=True, verbose_name='at most')),
-                ('min_spend', models.DecimalField(decimal_places=2, default=0, max_digits=10, verbose_name='minimum spend')),
-                ('total_uses', models.PositiveIntegerField(blank=True, help_text='1 for a single-use code; empty for no limit.', null=True, verbose_name='uses in all')),
-                ('uses_left', models.PositiveIntegerField(blank=True, editable=False, null=True, verbose_name='uses left')),
-                ('per_customer_limit', models.PositiveIntegerField(blank=True, default=1, null=True, verbose_name='uses per customer')),
-                ('members_only', models.BooleanField(default=False, verbose_name='members only')),
-                ('claimable', models.BooleanField(default=False, help_text="Offered on its products' pages and its campaign page: members keep it.", verbose_name='members may claim it')),
-                ('campaign', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='coupons', to='promotions.campaign', verbose_name='campaign')),
-                ('categories', models.ManyToManyField(blank=True, related_name='+', to='catalog.category', verbose_name='categories')),
-                ('products', models.ManyToManyField(blank=True, related_name='+', to='catalog.product', verbose_name='products')),
-                ('series', models.ManyToManyField(blank=True, related_name='+', to='catalog.series', verbose_name='series')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        auto_now_add=True, db_index=True, verbose_name="created at"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("starts_at", models.DateTimeField(verbose_name="starts at")),
+                ("ends_at", models.DateTimeField(verbose_name="ends at")),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Untick to stop it at once, whatever its window.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="Letters and digits; case does not matter.",
+                        max_length=32,
+                        verbose_name="code",
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("name_zh_hans", models.CharField(max_length=100, null=True, verbose_name="name")),
+                ("name_en", models.CharField(max_length=100, null=True, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("amount", "Amount off"), ("percent", "Percent off")],
+                        default="amount",
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=10,
+                        null=True,
+                        verbose_name="amount off",
+                    ),
+                ),
+                (
+                    "percent",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="percent off"
+                    ),
+                ),
+                (
+                    "max_discount",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="The cap of a percent-off coupon; empty for none.",
+                        max_digits=10,
+                        null=True,
+                        verbose_name="at most",
+                    ),
+                ),
+                (
+                    "min_spend",
+                    models.DecimalField(
+                        decimal_places=2, default=0, max_digits=10, verbose_name="minimum spend"
+                    ),
+                ),
+                (
+                    "total_uses",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="1 for a single-use code; empty for no limit.",
+                        null=True,
+                        verbose_name="uses in all",
+                    ),
+                ),
+                (
+                    "uses_left",
+                    models.PositiveIntegerField(
+                        blank=True, editable=False, null=True, verbose_name="uses left"
+                    ),
+                ),
+                (
+                    "per_customer_limit",
+                    models.PositiveIntegerField(
+                        blank=True, default=1, null=True, verbose_name="uses per customer"
+                    ),
+                ),
+                ("members_only", models.BooleanField(default=False, verbose_name="members only")),
+                (
+                    "claimable",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Offered on its products' pages and its campaign page: members keep it.",
+                        verbose_name="members may claim it",
+                    ),
+                ),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="coupons",
+                        to="promotions.campaign",
+                        verbose_name="campaign",
+                    ),
+                ),
+                (
+                    "categories",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="+",
+                        to="catalog.category",
+                        verbose_name="categories",
+                    ),
+                ),
+                (
+                    "products",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to="catalog.product", verbose_name="products"
+                    ),
+                ),
+                (
+                    "series",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to="catalog.series", verbose_name="series"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'coupon',
-                'verbose_name_plural': 'coupons',
-                'ordering': ['-starts_at', 'id'],
+                "verbose_name": "coupon",
+                "verbose_name_plural": "coupons",
+                "ordering": ["-starts_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CouponClaim',
+            name="CouponClaim",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('claimed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='claimed at')),
-                ('coupon', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='claims', to='promotions.coupon', verbose_name='coupon')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='coupon_claims', to=settings.AUTH_USER_MODEL, verbose_name='member')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "claimed_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="claimed at"
+                    ),
+                ),
+                (
+                    "coupon",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="claims",
+                        to="promotions.coupon",
+                        verbose_name="coupon",
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="coupon_claims",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="member",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'claimed coupon',
-                'verbose_name_plural': 'claimed coupons',
-                'ordering': ['-claimed_at', 'id'],
+                "verbose_name": "claimed coupon",
+                "verbose_name_plural": "claimed coupons",
+                "ordering": ["-claimed_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CouponUse',
+            name="CouponUse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='discount')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='used at')),
-                ('released_at', models.DateTimeField(blank=True, null=True, verbose_name='given back at')),
-                ('coupon', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='uses', to='promotions.coupon', verbose_name='coupon')),
-                ('member', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='member')),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='coupon_uses', to='orders.order', verbose_name='order')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email")),
+                (
+                    "amount",
+                    models.DecimalField(decimal_places=2, max_digits=12, verbose_name="discount"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="used at"),
+                ),
+                (
+                    "released_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="given back at"),
+                ),
+                (
+                    "coupon",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="uses",
+                        to="promotions.coupon",
+                        verbose_name="coupon",
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="member",
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="coupon_uses",
+                        to="orders.order",
+                        verbose_name="order",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'coupon use',
-                'verbose_name_plural': 'coupon uses',
-                'ordering': ['-created_at', 'id'],
+                "verbose_name": "coupon use",
+                "verbose_name_plural": "coupon uses",
+                "ordering": ["-created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Offer',
+            name="Offer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('starts_at', models.DateTimeField(verbose_name='starts at')),
-                ('ends_at', models.DateTimeField(verbose_name='ends at')),
-                ('is_active', models.BooleanField(default=True, help_text='Untick to stop it at once, whatever its window.', verbose_name='active')),
-                ('name', models.CharField(help_text='Shown in the cart, e.g. 满199减20.', max_length=100, verbose_name='name')),
-                ('name_zh_hans', models.CharField(help_text='Shown in the cart, e.g. 满199减20.', max_length=100, null=True, verbose_name='name')),
-                ('name_en', models.CharField(help_text='Shown in the cart, e.g. 满199减20.', max_length=100, null=True, verbose_name='name')),
-                ('kind', models.CharField(choices=[('tiers', 'Tiers'), ('repeating', 'Repeating')], default='tiers', max_length=10, verbose_name='kind')),
-                ('tiers', models.JSONField(blank=True, default=list, verbose_name='tiers')),
-                ('repeat_every', models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True, verbose_name='for every')),
-                ('repeat_amount', models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True, verbose_name='save')),
-                ('repeat_limit', models.PositiveIntegerField(blank=True, help_text='Empty: as many times as the basket allows.', null=True, verbose_name='at most (times)')),
-                ('campaign', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='offers', to='promotions.campaign', verbose_name='campaign')),
-                ('categories', models.ManyToManyField(blank=True, related_name='+', to='catalog.category', verbose_name='categories')),
-                ('products', models.ManyToManyField(blank=True, related_name='+', to='catalog.product', verbose_name='products')),
-                ('series', models.ManyToManyField(blank=True, related_name='+', to='catalog.series', verbose_name='series')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        auto_now_add=True, db_index=True, verbose_name="created at"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("starts_at", models.DateTimeField(verbose_name="starts at")),
+                ("ends_at", models.DateTimeField(verbose_name="ends at")),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Untick to stop it at once, whatever its window.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="Shown in the cart, e.g. 满199减20.",
+                        max_length=100,
+                        verbose_name="name",
+                    ),
+                ),
+                (
+                    "name_zh_hans",
+                    models.CharField(
+                        help_text="Shown in the cart, e.g. 满199减20.",
+                        max_length=100,
+                        null=True,
+                        verbose_name="name",
+                    ),
+                ),
+                (
+                    "name_en",
+                    models.CharField(
+                        help_text="Shown in the cart, e.g. 满199减20.",
+                        max_length=100,
+                        null=True,
+                        verbose_name="name",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("tiers", "Tiers"), ("repeating", "Repeating")],
+                        default="tiers",
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("tiers", models.JSONField(blank=True, default=list, verbose_name="tiers")),
+                (
+                    "repeat_every",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=10,
+                        null=True,
+                        verbose_name="for every",
+                    ),
+                ),
+                (
+                    "repeat_amount",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=10, null=True, verbose_name="save"
+                    ),
+                ),
+                (
+                    "repeat_limit",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="Empty: as many times as the basket allows.",
+                        null=True,
+                        verbose_name="at most (times)",
+                    ),
+                ),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="offers",
+                        to="promotions.campaign",
+                        verbose_name="campaign",
+                    ),
+                ),
+                (
+                    "categories",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="+",
+                        to="catalog.category",
+                        verbose_name="categories",
+                    ),
+                ),
+                (
+                    "products",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to="catalog.product", verbose_name="products"
+                    ),
+                ),
+                (
+                    "series",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to="catalog.series", verbose_name="series"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'spend-and-save offer',
-                'verbose_name_plural': 'spend-and-save offers',
-                'ordering': ['-starts_at', 'id'],
+                "verbose_name": "spend-and-save offer",
+                "verbose_name_plural": "spend-and-save offers",
+                "ordering": ["-starts_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='OfferUse',
+            name="OfferUse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='discount')),
-                ('offer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='uses', to='promotions.offer', verbose_name='offer')),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='offer_uses', to='orders.order', verbose_name='order')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(decimal_places=2, max_digits=12, verbose_name="discount"),
+                ),
+                (
+                    "offer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="uses",
+                        to="promotions.offer",
+                        verbose_name="offer",
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="offer_uses",
+                        to="orders.order",
+                        verbose_name="order",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'offer use',
-                'verbose_name_plural': 'offer uses',
+                "verbose_name": "offer use",
+                "verbose_name_plural": "offer uses",
             },
         ),
         migrations.AddConstraint(
-            model_name='coupon',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Upper('code'), name='promotions_coupon_code_unique'),
+            model_name="coupon",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Upper("code"), name="promotions_coupon_code_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='coupon',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='promotions_coupon_ends_after_start'),
+            model_name="coupon",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_at__gt", models.F("starts_at"))),
+                name="promotions_coupon_ends_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='couponclaim',
-            constraint=models.UniqueConstraint(fields=('coupon', 'member'), name='promotions_couponclaim_once'),
+            model_name="couponclaim",
+            constraint=models.UniqueConstraint(
+                fields=("coupon", "member"), name="promotions_couponclaim_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='couponuse',
-            constraint=models.UniqueConstraint(fields=('coupon', 'order'), name='promotions_couponuse_once'),
+            model_name="couponuse",
+            constraint=models.UniqueConstraint(
+                fields=("coupon", "order"), name="promotions_couponuse_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='offer',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='promotions_offer_ends_after_start'),
+            model_name="offer",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_at__gt", models.F("starts_at"))),
+                name="promotions_offer_ends_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='offeruse',
-            constraint=models.UniqueConstraint(fields=('offer', 'order'), name='promotions_offeruse_once'),
+            model_name="offeruse",
+            constraint=models.UniqueConstraint(
+                fields=("offer", "order"), name="promotions_offeruse_once"
+            ),
         ),
     ]

@@ -14,8 +14,8 @@ from apps.staff.demo import DEMO_STAFF, load_staff
 class Command(BaseCommand):
     help = (
         "Load the demo shop: creates the demo catalog, help pages, staff per role, members,"
-        " pickup points, customer segments and the demo campaign that are missing, and never changes rows that"
-        " exist (safe to run on every start)."
+        " pickup points, customer segments and the demo campaign that are missing, and never"
+        " changes rows that exist (safe to run on every start)."
     )
 
     def add_arguments(self, parser):
