@@ -5,6 +5,7 @@ from django.views.decorators.http import require_POST
 
 from apps.cart import selectors, services
 from apps.core.redirects import redirect_back, redirect_to_log_in
+from apps.promotions.selectors import cart_promotions
 
 
 def _respond(request):
@@ -19,7 +20,9 @@ def cart_detail(request, partial: bool = False):
     pricing = selectors.cart_pricing(cart=cart, buyer=request.user)
     services.cart_remember_count(request, cart, count=sum(line.quantity for line in pricing.lines))
     template = "cart/partials/cart_body.jinja" if partial else "cart/cart.jinja"
-    return render(request, template, {"pricing": pricing})
+    # Which offers applied, which are within reach and why (kept: no query).
+    promotions = cart_promotions(pricing)
+    return render(request, template, {"pricing": pricing, "promotions": promotions})
 
 
 @require_POST

@@ -225,7 +225,8 @@ BANNERS = [
         "slug": "year-end-deals",
         "title": ("双十二 年终好价", "12.12 Year-end deals"),
         "line": ("全场小家电 低至 7 折", "Small appliances up to 30% off"),
-        "link": "/series/appliances/",
+        # The demo campaign's landing page (apps.promotions.demo).
+        "link": "/campaigns/year-end-deals/",
         "category": "rice-cookers",
         "colour": "white",
         "background": ((214, 52, 48), (168, 30, 36)),

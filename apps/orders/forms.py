@@ -90,6 +90,13 @@ class CheckoutForm(RegionFieldsForm):
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 1}),
     )
 
+    coupon_code = forms.CharField(
+        label=_("Coupon code"),
+        max_length=32,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+
     def __init__(
         self,
         *args,
@@ -203,6 +210,10 @@ class CheckoutForm(RegionFieldsForm):
         if uses_saved_address:
             self.ignored_fields |= {"recipient_name", "phone"}
         self.ignored_fields.add("saved_address" if pickup else "pickup_point")
+
+    def clean_coupon_code(self):
+        # The code as the shop keeps it (upper case, no spaces); apps.promotions checks it.
+        return "".join(self.cleaned_data.get("coupon_code", "").split()).upper()
 
     def clean_points_to_redeem(self):
         return self.cleaned_data.get("points_to_redeem") or 0

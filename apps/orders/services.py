@@ -28,6 +28,7 @@ from apps.orders.models import Order, OrderEvent, OrderLine, PickupPoint, new_or
 from apps.points import services as points_services
 from apps.points.pricing import RULE_NAME as POINTS_RULE
 from apps.points.rules import points_for_amount
+from apps.promotions import services as promotion_services
 from apps.referrals import services as referral_services
 
 logger = logging.getLogger(__name__)
@@ -408,6 +409,10 @@ def _order_place_once(
                 machine=StateMachine.FULFILMENT,
                 after=order.fulfilment_status,
             )
+            # Offers used and the coupon's use, drawn in this transaction (apps.promotions).
+            promotion_services.promotions_take_for_order(
+                order=order, pricing=pricing, member=member
+            )
             # Stock is taken last, so the hot SKU rows stay locked only from here to commit.
             sku_stock_take(quantities={line.sku: line.quantity for line in pricing.lines})
             _email_after_commit(order, "placed")
@@ -486,6 +491,8 @@ def order_cancel(*, order: Order, actor=None, reason: str = "") -> Order:
             if locked.payment_status in HOLDS_MONEY
             else Decimal(0)
         )
+        # An order cancelled unpaid gives its coupon use back (apps.promotions).
+        promotion_services.promotions_release_for_order(order=locked)
         _release_stock(locked, quantities)
         if refund:
             locked = order_payment_transition(

@@ -24,6 +24,8 @@ from apps.payments.services import online_payment_available
 from apps.points import selectors as points_selectors
 from apps.points.pricing import RULE_NAME as POINTS_RULE
 from apps.points.rules import points_for_amount
+from apps.promotions.coupons import normalize_code
+from apps.promotions.selectors import cart_promotions
 from apps.referrals.links import click_from_request
 
 logger = logging.getLogger(__name__)
@@ -101,11 +103,16 @@ def checkout(request):
         "points_usable": points.offer.points if points else 0,
         "needs_delivery": needs_delivery,
     }
+    codes = _coupon_codes(request.POST if request.method == "POST" else _session_data(request))
+    if codes:
+        # Priced with the coupon code typed (or kept), so the summary shows what it gives.
+        pricing = cart_selectors.cart_pricing(cart=cart, buyer=request.user, coupon_codes=codes)
+    promotions = cart_promotions(pricing)
     if request.method == "POST" and "refresh" in request.POST:
         form = CheckoutForm.for_refresh(request.POST, **options)
     elif request.method == "POST":
         form = CheckoutForm(request.POST, **options)
-        if form.is_valid():
+        if form.is_valid() and _coupon_accepted(form, promotions):
             data = dict(form.cleaned_data)
             data["delivery"] = form.delivery()
             request.session[SESSION_CHECKOUT] = data
@@ -113,8 +120,28 @@ def checkout(request):
     else:
         initial = _initial_checkout(request, addresses, needs_delivery=needs_delivery)
         form = CheckoutForm(initial=initial, **options)
-    context = {"form": form, "pricing": pricing, "points": points}
+    context = {"form": form, "pricing": pricing, "points": points, "promotions": promotions}
     return render(request, "orders/checkout.jinja", context)
+
+
+def _session_data(request) -> dict:
+    return request.session.get(SESSION_CHECKOUT, {})
+
+
+def _coupon_codes(data) -> tuple[str, ...]:
+    """The coupon code of the checkout form (posted, or kept in the session), as a pricing
+    context takes it."""
+    code = normalize_code(data.get("coupon_code", ""))
+    return (code,) if code else ()
+
+
+def _coupon_accepted(form, promotions) -> bool:
+    """A code that does not apply stops checkout with the reason on its field."""
+    coupon = promotions.coupon
+    if coupon is not None and not coupon.applies:
+        form.add_error("coupon_code", coupon.message)
+        return False
+    return True
 
 
 def _details_from_session(request) -> services.CheckoutDetails | None:
@@ -149,11 +176,20 @@ def review(request):
         return redirect("orders:checkout")
     cart = cart_services.cart_for_request(request)
     points = _points_from_session(request)
+    codes = _coupon_codes(_session_data(request))
     pricing = cart_selectors.cart_pricing(
-        cart=cart, shipping_method=details.shipping_method, points_to_redeem=points
+        cart=cart,
+        shipping_method=details.shipping_method,
+        points_to_redeem=points,
+        coupon_codes=codes,
     )
     if not pricing.can_check_out:
         return redirect("cart:detail")
+    promotions = cart_promotions(pricing)
+    if promotions.coupon is not None and not promotions.coupon.applies:
+        # The cart or the coupon changed since checkout: the reason, and the code again.
+        messages.error(request, promotions.coupon.message)
+        return redirect("orders:checkout")
     problem = services.checkout_delivery_problem(details=details, pricing=pricing)
     if problem:
         # The cart changed since the details were given (goods to deliver came or went).
@@ -184,6 +220,7 @@ def review(request):
         "details": details,
         "pickup_point": pickup_point,
         "pricing": pricing,
+        "promotions": promotions,
         "form": form,
         "payment_label": PaymentMethod(details.payment_method).label,
     }
@@ -206,6 +243,7 @@ def place(request):
             member=request.user,
             language=get_language(),
             points_to_redeem=_points_from_session(request),
+            coupon_codes=_coupon_codes(_session_data(request)),
             referral_click=click_from_request(request),
         )
     except cart_services.AccountNeeded as error:

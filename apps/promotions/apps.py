@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class PromotionsConfig(AppConfig):
     name = "apps.promotions"
     verbose_name = _("Promotions")
+
+    def ready(self) -> None:
+        from apps.promotions import (
+            pricing,  # noqa: F401  (registers the offer and coupon rules)
+            receivers,  # noqa: F401  (saved promotions refresh pages)
+        )

@@ -24,7 +24,16 @@ from apps.cart.pricing import (
 )
 from apps.catalog.models import Product, Sku
 from apps.core.choices import ShippingMethod
-from tests.cart.rules import discount_rule_in_force, unit_price_rule_in_force
+from tests.cart.rules import discount_rule_in_force, rules_left_out, unit_price_rule_in_force
+
+
+@pytest.fixture(autouse=True)
+def _promotions_left_out():
+    """The service's own arithmetic: the promotions' rules read the database (their offers
+    and coupons), so they are taken out here; tests/promotions prices with them."""
+    with rules_left_out("offers", "coupons"):
+        yield
+
 
 COURIER = PricingContext(shipping_method=ShippingMethod.COURIER)
 FREE_FROM = Decimal("199.00")
