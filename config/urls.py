@@ -44,6 +44,7 @@ urlpatterns += i18n_patterns(
     path("referrals/", include("apps.referrals.urls")),
     path("help/", include("apps.community.urls")),
     path("cart/", include("apps.cart.urls")),
+    path("promotions/", include("apps.promotions.urls")),
     path("", include("apps.orders.urls")),
     path("", include("apps.payments.urls")),
     path("", include("apps.aftersales.urls")),

@@ -28,6 +28,7 @@ from apps.orders.models import Order, OrderEvent, OrderLine, PickupPoint, new_or
 from apps.points import services as points_services
 from apps.points.pricing import RULE_NAME as POINTS_RULE
 from apps.points.rules import points_for_amount
+from apps.promotions import services as promotion_services
 from apps.referrals import services as referral_services
 
 logger = logging.getLogger(__name__)
@@ -339,6 +340,7 @@ def _order_place_once(
                     now=timezone.now(),
                     shipping_method=details.shipping_method,
                     points_to_redeem=points_to_redeem,
+                    group_buy_id=cart.joining_group_buy,
                 ),
             )
             problems = [f"{line.sku}: {line.problem}" for line in pricing.lines if line.problem]
@@ -400,6 +402,10 @@ def _order_place_once(
                 except points_services.PointsError:
                     raise OrderError(_points_changed_message()) from None
             referral_services.referral_attribute_order(order=order, click=referral_click)
+            # Flash-sale units and the group buy the order was priced with (apps.promotions).
+            promotion_services.promotions_take_for_order(
+                order=order, pricing=pricing, member=member, cart=cart
+            )
             _record(
                 order,
                 kind=OrderEvent.Kind.STATUS,
@@ -512,6 +518,8 @@ def order_cancel(*, order: Order, actor=None, reason: str = "") -> Order:
         )
         # Points it was paid with go back with the cancellation (apps.points).
         points_services.points_sync_for_order(order_id=cancelled.pk)
+        # Flash-sale units and a group buy's reserved units go back (apps.promotions).
+        promotion_services.promotions_release_for_order(order=cancelled)
     return cancelled
 
 
