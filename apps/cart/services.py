@@ -182,6 +182,10 @@ def cart_merge(*, guest_cart: Cart, member) -> Cart:
             if line.quantity > cap:
                 line.quantity = cap
                 line.save(update_fields=["quantity"])
+        if guest_cart.joining_group_buy is not None:
+            # The guest joined a group buy before logging in: the member's cart joins it.
+            member_cart.joining_group_buy = guest_cart.joining_group_buy
+            member_cart.save(update_fields=["joining_group_buy"])
         guest_cart.delete()
     return member_cart
 

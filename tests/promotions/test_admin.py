@@ -160,3 +160,11 @@ def test_the_group_buy_list_shows_buyers_joined(specialist):
     response = specialist.get(reverse("admin:promotions_groupbuy_changelist"))
 
     assert '<td class="field-buyers_count">1</td>' in response.content.decode()
+
+
+def test_the_warehouse_cannot_open_flash_sales(client):
+    staff_client(client, StaffUserFactory(roles=["warehouse"]))
+
+    response = client.get(reverse("admin:promotions_flashsale_changelist"))
+
+    assert response.status_code == 403

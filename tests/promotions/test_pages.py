@@ -11,8 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.cart.models import Cart
+from apps.cart.services import cart_merge
 from apps.core.jinja2 import price
 from tests.catalog.factories import ProductImageFactory
+from tests.members.factories import UserFactory
 from tests.orders.factories import place_order
 from tests.promotions.factories import FlashSaleFactory, group_buy, join
 
@@ -142,3 +144,13 @@ def test_joining_needs_a_post(client):
     deal = group_buy()
 
     assert client.get(reverse("promotions:group_buy_join", args=[deal.pk])).status_code == 405
+
+
+def test_a_guest_who_joined_and_logs_in_keeps_joining_with_the_member_cart(client):
+    deal = group_buy()
+    client.post(reverse("promotions:group_buy_join", args=[deal.pk]))
+    member = UserFactory()
+
+    merged = cart_merge(guest_cart=Cart.objects.get(), member=member)
+
+    assert Cart.objects.get(pk=merged.pk).joining_group_buy == deal.pk
