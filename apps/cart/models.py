@@ -16,6 +16,12 @@ class Cart(TimeStampedModel):
         related_name="cart",
         verbose_name=_("member"),
     )
+    # The group buy (apps.promotions.GroupBuy) the shopper joins with this cart: its deal price
+    # applies to its SKU (PricingContext.group_buy_id) and the order joins it. An id rather
+    # than a foreign key, so carts do not depend on promotions.
+    joining_group_buy = models.PositiveBigIntegerField(
+        _("joining group buy"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("cart")

@@ -12,8 +12,10 @@ free, as the parcel holds only the kettle.
 Promotions plug in without this module knowing them: an app registers **unit-price rules**
 (may lower one SKU's unit price, with a reason the shopper sees) and **discount rules**
 (order-level amounts off, spread over the lines to the cent) with the decorators below,
-usually from its AppConfig.ready(). Rules run in a fixed order (their `order`, then name);
-a rule that raises is logged and skipped, so a broken promotion never breaks checkout."""
+usually from its AppConfig.ready(); a **purchase-limit rule** may say that a line cannot be
+bought at its promotional price in that quantity (a flash sale's per-customer limit). Rules
+run in a fixed order (their `order`, then name); a rule that raises is logged and skipped, so
+a broken promotion never breaks checkout."""
 
 import logging
 from collections.abc import Callable, Iterable, Sequence
@@ -49,6 +51,9 @@ class PricingContext:
     # Points the member asks to pay with (apps.points caps them by balance, the per-order
     # share and the price floor).
     points_to_redeem: int = 0
+    # The group buy (apps.promotions) this cart or order joins: only then does its deal price
+    # apply, to its SKU. None for every other purchase (carts say so in Cart.joining_group_buy).
+    group_buy_id: int | None = None
 
     @property
     def member(self):
@@ -87,6 +92,8 @@ class LineProblem:
     WITHDRAWN = "withdrawn"
     SOLD_OUT = "sold_out"
     TOO_MANY = "too_many"
+    # A promotion's own limit (a flash sale's units per customer or units left at its price).
+    LIMIT = "limit"
 
 
 @dataclass
@@ -264,8 +271,13 @@ def _qualified(function: Callable) -> str:
 
 unit_price_rules = RuleRegistry("unit-price")
 discount_rules = RuleRegistry("discount")
+# Limits a promotion puts on how many units may be bought at its price: a rule returns the
+# shopper's message ("At most 2 per customer at the flash price") or None; the line then
+# cannot be bought as it is (LineProblem.LIMIT) until the quantity is lowered.
+purchase_limit_rules = RuleRegistry("purchase-limit")
 unit_price_rule = unit_price_rules.register
 discount_rule = discount_rules.register
+purchase_limit_rule = purchase_limit_rules.register
 
 
 def _run_rule(rule: RegisteredRule, kind: str, check: Callable, **arguments):
@@ -287,6 +299,32 @@ def _checked_unit_price(offer) -> UnitPrice | None:
     return UnitPrice(
         price=money(offer.price), reason=str(offer.reason), lifts_floor=bool(offer.lifts_floor)
     )
+
+
+def _checked_limit(message) -> str | None:
+    if message is None or message == "":
+        return None
+    return str(message)
+
+
+def _limit_problem(
+    sku: Sku, quantity: int, context: PricingContext, unit_price: Decimal, reasons: list[str]
+) -> str:
+    """The first purchase-limit rule's message for this line as priced, or ""."""
+    for rule in purchase_limit_rules:
+        message = _run_rule(
+            rule,
+            "purchase_limit",
+            _checked_limit,
+            sku=sku,
+            quantity=quantity,
+            context=context,
+            unit_price=unit_price,
+            reasons=tuple(reasons),
+        )
+        if message:
+            return message
+    return ""
 
 
 def _checked_discounts(result) -> list[Discount]:
@@ -465,11 +503,16 @@ def _guard_floor(pricing: Pricing) -> None:
     for line in pricing.purchasable_lines:
         for index, share in line.discount_shares.items():
             totals[index] += share
+    # Discounts given back in full leave the list; the lines' shares follow the new places.
+    kept = [index for index in range(len(pricing.discounts)) if totals[index] > 0]
+    place = {index: new for new, index in enumerate(kept)}
     pricing.discounts = [
-        replace(applied, amount=money(totals[index]))
-        for index, applied in enumerate(pricing.discounts)
-        if totals[index] > 0
+        replace(pricing.discounts[index], amount=money(totals[index])) for index in kept
     ]
+    for line in pricing.purchasable_lines:
+        line.discount_shares = {
+            place[index]: share for index, share in line.discount_shares.items() if share > 0
+        }
     pricing.guard_amount = money(sum((line.guard_amount for line in pricing.lines), ZERO))
     pricing.notices.append(
         _(
@@ -493,6 +536,9 @@ def price_items(
     for sku, quantity, price_seen in items:
         unit_price, reasons, lifted = _unit_price(sku, quantity, context)
         code, message = line_problem(sku, quantity)
+        if not code:
+            message = _limit_problem(sku, quantity, context, unit_price, reasons)
+            code = LineProblem.LIMIT if message else LineProblem.NONE
         lines.append(
             PricedLine(
                 sku=sku,

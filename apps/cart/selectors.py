@@ -37,7 +37,7 @@ def cart_pricing(
 ) -> Pricing:
     """The cart priced for its buyer. Views pass the signed-in user as `buyer` (no query);
     left out, the cart's member is looked up. `points_to_redeem`: points the member pays
-    with (checkout's review)."""
+    with (checkout's review). A cart joining a group buy is priced with its deal price."""
     if buyer is CART_OWNER:
         buyer = cart.member if cart is not None and cart.member_id else None
     context = PricingContext(
@@ -45,6 +45,7 @@ def cart_pricing(
         coupon_codes=tuple(coupon_codes),
         shipping_method=shipping_method,
         points_to_redeem=points_to_redeem,
+        group_buy_id=cart.joining_group_buy if cart is not None else None,
         **({"now": now} if now is not None else {}),
     )
     items = [(line.sku, line.quantity, line.price_seen) for line in cart_lines(cart=cart)]

@@ -73,13 +73,17 @@ def _buyer(cart: Cart, buyer):
     return buyer
 
 
+def _context(cart: Cart, buyer) -> PricingContext:
+    return PricingContext(buyer=_buyer(cart, buyer), group_buy_id=cart.joining_group_buy)
+
+
 def _priced_for_sale(sku_id, *, cart: Cart, buyer) -> PricedLine:
     """The SKU priced for this buyer; refused when pricing says it cannot be sold at all."""
     try:
         sku = Sku.objects.select_related("product").get(pk=int(sku_id))
     except (TypeError, ValueError, Sku.DoesNotExist) as error:
         raise CartError(_("Please choose an option first.")) from error
-    priced = price_for_cart(sku=sku, quantity=1, context=PricingContext(buyer=_buyer(cart, buyer)))
+    priced = price_for_cart(sku=sku, quantity=1, context=_context(cart, buyer))
     if priced.problem_code in (LineProblem.WITHDRAWN, LineProblem.SOLD_OUT):
         raise CartError(priced.problem)
     return priced
@@ -135,9 +139,7 @@ def cart_set_quantity(*, cart: Cart, sku_id, quantity, buyer=CART_OWNER) -> int:
     if wanted == 0:
         line.delete()
         return 0
-    priced = price_for_cart(
-        sku=line.sku, quantity=wanted, context=PricingContext(buyer=_buyer(cart, buyer))
-    )
+    priced = price_for_cart(sku=line.sku, quantity=wanted, context=_context(cart, buyer))
     # A sold-out or withdrawn line keeps what was asked: the cart shows why it cannot be bought.
     kept = max(min(wanted, priced.max_quantity), 1) if priced.max_quantity > 0 else wanted
     line.quantity = kept
@@ -180,6 +182,10 @@ def cart_merge(*, guest_cart: Cart, member) -> Cart:
             if line.quantity > cap:
                 line.quantity = cap
                 line.save(update_fields=["quantity"])
+        if guest_cart.joining_group_buy is not None:
+            # The guest joined a group buy before logging in: the member's cart joins it.
+            member_cart.joining_group_buy = guest_cart.joining_group_buy
+            member_cart.save(update_fields=["joining_group_buy"])
         guest_cart.delete()
     return member_cart
 

@@ -3,6 +3,7 @@
 import contextlib
 import hashlib
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from functools import lru_cache
 
@@ -54,6 +55,10 @@ class ProductCard:
     min_price: Decimal
     price_varies: bool
     in_stock: bool
+    # A flash sale running now (apps.promotions.pricing.cards_with_flash_sales sets these on
+    # a copy per request, as sales start and end by the clock, not by catalog version).
+    flash_price: Decimal | None = None
+    flash_ends_at: datetime | None = None
 
 
 CARD_COLUMNS = ("id", "slug", "cover_image", "is_hero", "min_price", "max_price", "total_stock")

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,6 +15,8 @@ from apps.core.pagination import page_of
 from apps.core.redirects import redirect_back
 from apps.favourites.selectors import is_favourite
 from apps.members.pricing import cards_with_member_prices, price_variant, shelf_price
+from apps.promotions.pricing import cards_with_flash_sales, product_promotions
+from apps.promotions.selectors import flash_sale_products
 
 
 def _prices_seen(request, *args, **kwargs):
@@ -32,12 +35,18 @@ def _product_seen(request, slug):
 @cache_anonymous_page("catalog", vary=_prices_seen)
 def home(request):
     sections = selectors.home_sections()
+    now = timezone.now()
+
+    def cards(found):
+        # The viewer's member prices, then the flash sales running now (by the clock).
+        member_cards = cards_with_member_prices(found, member=request.user)
+        return cards_with_flash_sales(member_cards, request=request, now=now)
+
     context = {
         **sections,
-        "hero_products": cards_with_member_prices(sections["hero_products"], member=request.user),
-        "newest_products": cards_with_member_prices(
-            sections["newest_products"], member=request.user
-        ),
+        "hero_products": cards(sections["hero_products"]),
+        "newest_products": cards(sections["newest_products"]),
+        "flash_sale_products": cards(flash_sale_products(now=now)),
         "banners": selectors.home_banners(request=request),
         "series_list": tree.series_list(),
     }
@@ -82,11 +91,14 @@ def _listing(request, *, category=None, series=None):
         "subcategories": tree.subcategories(category) if category else [],
         "filter": products,
         "page": page,
-        "cards": cards_with_member_prices(
-            selectors.listing_cards(
-                page, key=(listing_key, products.form.cleaned_data.get("sort"))
+        "cards": cards_with_flash_sales(
+            cards_with_member_prices(
+                selectors.listing_cards(
+                    page, key=(listing_key, products.form.cleaned_data.get("sort"))
+                ),
+                member=request.user,
             ),
-            member=request.user,
+            request=request,
         ),
         "series_list": tree.series_list(),
     }
@@ -113,7 +125,13 @@ def product_detail(request, slug):
         "shelf_price": shelf_price(
             list_price=chosen.price if chosen else page.product.min_price, member=request.user
         ),
-        "related_products": cards_with_member_prices(page.related, member=request.user),
+        "related_products": cards_with_flash_sales(
+            cards_with_member_prices(page.related, member=request.user), request=request
+        ),
+        # The chosen SKU's flash sale (with its countdown) and the product's group buy.
+        "promotions": product_promotions(
+            request=request, product_id=page.product.pk, sku_id=chosen.pk if chosen else None
+        ),
         "is_favourite": is_favourite(member=request.user, product_id=page.product.pk),
     }
     return render(request, "catalog/product_detail.jinja", context)
@@ -133,7 +151,9 @@ def search(request):
         "query": query[:MAX_QUERY_LENGTH],
         "query_was_cut": len(query) > MAX_QUERY_LENGTH,
         "page": page,
-        "cards": cards_with_member_prices(page.object_list, member=request.user),
+        "cards": cards_with_flash_sales(
+            cards_with_member_prices(page.object_list, member=request.user), request=request
+        ),
         "results_capped": results.has_more,
         "filter": products,
         "series_list": tree.series_list(),

@@ -240,6 +240,8 @@ def card_grid(env: jinja2.Environment, cards, eager: int = 0) -> Markup:
                 getattr(card, "member_price", None),
                 getattr(card, "member_label", ""),
                 getattr(card, "member_from", None),
+                getattr(card, "flash_price", None),
+                getattr(card, "flash_ends_at", None),
             )
             for card in cards
         ),

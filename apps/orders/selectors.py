@@ -10,6 +10,7 @@ from django.utils import timezone
 from apps.core.choices import ShippingMethod
 from apps.orders.choices import FulfilmentStatus
 from apps.orders.models import Order, OrderEvent, OrderLine, PickupPoint
+from apps.promotions.models import GroupBuy
 
 
 def orders_for_member(*, member) -> QuerySet[Order]:
@@ -79,10 +80,13 @@ def lines_to_deliver() -> QuerySet[OrderLine]:
 
 def orders_for_packing(orders: QuerySet[Order]) -> QuerySet[Order]:
     """Of these orders, those with something to pack, each with only the lines to pack
-    (prefetched): orders with nothing to deliver never reach pick lists or packing slips."""
+    (prefetched): orders with nothing to deliver never reach pick lists or packing slips, nor
+    do orders of a group buy that is still open."""
     return (
         orders.filter(Exists(lines_to_deliver().filter(order=OuterRef("pk"))))
         .exclude(shipping_method=ShippingMethod.NONE)
+        # Held until their group buy succeeds (apps.promotions settles it at its deadline).
+        .exclude(group_buy_link__group_buy__status=GroupBuy.Status.OPEN)
         .prefetch_related(Prefetch("lines", queryset=lines_to_deliver()))
         .order_by("created_at")
     )

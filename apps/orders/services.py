@@ -340,6 +340,7 @@ def _order_place_once(
                     now=timezone.now(),
                     shipping_method=details.shipping_method,
                     points_to_redeem=points_to_redeem,
+                    group_buy_id=cart.joining_group_buy,
                 ),
             )
             problems = [f"{line.sku}: {line.problem}" for line in pricing.lines if line.problem]
@@ -401,6 +402,11 @@ def _order_place_once(
                 except points_services.PointsError:
                     raise OrderError(_points_changed_message()) from None
             referral_services.referral_attribute_order(order=order, click=referral_click)
+            # Flash-sale units, the group buy, the offers used and the coupon's use
+            # (apps.promotions).
+            promotion_services.promotions_take_for_order(
+                order=order, pricing=pricing, member=member, cart=cart
+            )
             _record(
                 order,
                 kind=OrderEvent.Kind.STATUS,
@@ -408,10 +414,6 @@ def _order_place_once(
                 note=_("Order placed."),
                 machine=StateMachine.FULFILMENT,
                 after=order.fulfilment_status,
-            )
-            # Offers used and the coupon's use, drawn in this transaction (apps.promotions).
-            promotion_services.promotions_take_for_order(
-                order=order, pricing=pricing, member=member
             )
             # Stock is taken last, so the hot SKU rows stay locked only from here to commit.
             sku_stock_take(quantities={line.sku: line.quantity for line in pricing.lines})
@@ -491,8 +493,6 @@ def order_cancel(*, order: Order, actor=None, reason: str = "") -> Order:
             if locked.payment_status in HOLDS_MONEY
             else Decimal(0)
         )
-        # An order cancelled unpaid gives its coupon use back (apps.promotions).
-        promotion_services.promotions_release_for_order(order=locked)
         _release_stock(locked, quantities)
         if refund:
             locked = order_payment_transition(
@@ -519,6 +519,9 @@ def order_cancel(*, order: Order, actor=None, reason: str = "") -> Order:
         )
         # Points it was paid with go back with the cancellation (apps.points).
         points_services.points_sync_for_order(order_id=cancelled.pk)
+        # Flash-sale and group-buy units, and an unpaid order's coupon use, go back
+        # (apps.promotions).
+        promotion_services.promotions_release_for_order(order=cancelled)
     return cancelled
 
 

@@ -8,6 +8,6 @@ class PromotionsConfig(AppConfig):
 
     def ready(self) -> None:
         from apps.promotions import (
-            pricing,  # noqa: F401  (registers the offer and coupon rules)
+            pricing,  # noqa: F401  (registers the offer, coupon, flash-sale and group-buy rules)
             receivers,  # noqa: F401  (saved promotions refresh pages)
         )

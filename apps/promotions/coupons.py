@@ -14,6 +14,9 @@ from django.utils.translation import gettext as _
 from apps.core.money import CENT, format_cny, money
 from apps.promotions.scope import scope_of
 
+# The name of the coupons' discount rule in the pricing service (apps.promotions.pricing).
+COUPONS_RULE = "coupons"
+
 ZERO = Decimal("0.00")
 
 

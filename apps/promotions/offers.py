@@ -17,6 +17,9 @@ from apps.core.kept import KeptPerVersion
 from apps.core.money import format_cny, money
 from apps.promotions.scope import Scope, scope_of
 
+# The name of the offers' discount rule in the pricing service (apps.promotions.pricing).
+OFFERS_RULE = "offers"
+
 ZERO = Decimal("0.00")
 
 

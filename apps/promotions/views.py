@@ -5,11 +5,12 @@ one, and the member centre's "My coupons"."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from apps.cart import services as cart_services
 from apps.catalog.models import Product
 from apps.core import pagecache
 from apps.core.pagecache import cache_anonymous_page
@@ -90,3 +91,17 @@ def _posted_id(request) -> int:
 def my_coupons(request):
     coupons = selectors.my_coupons(member=request.user)
     return render(request, "promotions/my_coupons.jinja", {"coupons": coupons})
+
+
+@require_POST
+def group_buy_join(request, group_buy_id):
+    """ "Join the group buy at ¥x" on a product page: the cart checks out for the group buy."""
+    cart = cart_services.cart_for_request(request, create=True)
+    try:
+        services.group_buy_cart_join(cart=cart, group_buy_id=group_buy_id)
+    except services.PromotionError as error:
+        messages.error(request, str(error))
+        return redirect("cart:detail")
+    cart_services.cart_remember_count(request, cart)
+    messages.success(request, _("You are joining the group buy: check out to pay the deal price."))
+    return redirect("cart:detail")

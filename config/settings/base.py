@@ -397,6 +397,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.points.tasks.points_expire",
         "schedule": crontab(hour=2, minute=50),
     },
+    # Group buys are settled at their deadline: once a minute, each settled once.
+    "settle-group-buys": {
+        "task": "apps.promotions.tasks.group_buys_settle_due",
+        "schedule": 60.0,
+    },
 }
 
 # --- Payment gateways ---

@@ -3,7 +3,7 @@
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from apps.cart.pricing import discount_rules, unit_price_rules
+from apps.cart.pricing import discount_rules, purchase_limit_rules, unit_price_rules
 
 
 @contextmanager
@@ -26,9 +26,9 @@ def discount_rule_in_force(function: Callable, *, name: str, order: int = 100) -
 
 @contextmanager
 def rules_left_out(*names: str) -> Iterator:
-    """Registered rules (of either kind) taken out for one block, then put back as they were."""
+    """Registered rules (of any kind) taken out for one block, then put back as they were."""
     taken = []
-    for registry in (unit_price_rules, discount_rules):
+    for registry in (unit_price_rules, discount_rules, purchase_limit_rules):
         for rule in list(registry):
             if rule.name in names:
                 registry.unregister(rule.name)

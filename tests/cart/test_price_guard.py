@@ -6,14 +6,23 @@ shopper pays the guarded price and is told why."""
 from contextlib import ExitStack
 from decimal import Decimal
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from apps.cart.pricing import Discount, PricingContext, UnitPrice, price_floor, price_items
 from apps.catalog.models import Product, Sku
-from tests.cart.rules import discount_rule_in_force, unit_price_rule_in_force
+from tests.cart.rules import discount_rule_in_force, rules_left_out, unit_price_rule_in_force
 
 PICKUP = PricingContext(shipping_method="pickup")  # no delivery fee in the way of the sums
+
+
+@pytest.fixture(autouse=True)
+def _promotions_left_out():
+    """The guard alone: the shop's promotions read the database, tests/promotions price
+    with them."""
+    with rules_left_out("offers", "coupons", "flash_sale", "group_buy"):
+        yield
 
 
 def sku(price: str, pk: int = 1) -> Sku:
@@ -153,3 +162,33 @@ def test_no_item_is_ever_sold_under_its_floor(prices, quantities, rule_percent, 
         assert line.paid_amount <= line.list_price * line.quantity
     assert sum(d.amount for d in pricing.discounts) == pricing.discount
     assert pricing.total == pricing.subtotal - pricing.discount >= 0
+
+
+def test_a_discount_given_back_in_full_leaves_the_lines_pointing_at_the_rest():
+    def kettle_only(label: str, amount: str):
+        def rule(*, lines, context):
+            return Discount(label=label, amount=Decimal(amount), sku_ids=frozenset({1}))
+
+        return rule
+
+    with (
+        discount_rule_in_force(kettle_only("Kettle deal", "30.00"), name="test-deal", order=100),
+        discount_rule_in_force(kettle_only("Kettle coupon", "5.00"), name="test-coupon", order=200),
+        discount_rule_in_force(discount("Points", "10.00"), name="test-points", order=900),
+    ):
+        pricing = price_items(
+            items=[(sku("100.00", pk=1), 1, None), (sku("100.00", pk=2), 1, None)],
+            context=PICKUP,
+        )
+
+    # The kettle is at its floor after its deal: it gives back its share of the points, then
+    # all of its coupon, which leaves the list; the other line keeps its points.
+    assert [(d.label, d.amount) for d in pricing.discounts] == [
+        ("Kettle deal", Decimal("30.00")),
+        ("Points", Decimal("6.06")),
+    ]
+    shares = [
+        {pricing.discounts[place].label: share for place, share in line.discount_shares.items()}
+        for line in pricing.lines
+    ]
+    assert shares == [{"Kettle deal": Decimal("30.00")}, {"Points": Decimal("6.06")}]

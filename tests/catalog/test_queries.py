@@ -47,13 +47,15 @@ PAGES = [
 # (nothing cached, so the session too is read from the database) ...
 FIRST_VISIT_QUERIES = {
     # Pages with product cards also read the VIP tiers once ("member prices from"), kept
-    # per catalog version like the rest (apps.members.selectors.tiers_all).
-    "home": 7,  # one of them the campaign banners, kept like the sections
-    "listing": 6,
-    "category": 6,
-    "series": 6,
-    "detail": 9,  # the product's breadcrumbs read the series tree: 2 queries, kept after
-    "search": 6,  # 2 of them the series tree, for the header's category menu (every page)
+    # per catalog version like the rest (apps.members.selectors.tiers_all), and the flash
+    # sales and group buys not yet over, in one query kept the same way
+    # (apps.promotions.selectors.promotion_shelf).
+    "home": 8,  # one of them the campaign banners, kept like the sections
+    "listing": 7,
+    "category": 7,
+    "series": 7,
+    "detail": 10,  # the product's breadcrumbs read the series tree: 2 queries, kept after
+    "search": 7,  # 2 of them the series tree, for the header's category menu (every page)
     "compare": 7,  # the same
 }
 # ... and the next ones (before this was kept: home 6, listing 5, category 7, detail 7).

@@ -104,8 +104,9 @@ def test_search_page_queries(client, cookers, three_candidates, django_assert_nu
         ProductImageFactory(product=product)
 
     # + 2: the series tree for the header's category menu, read once per catalog version;
-    # + 1: the VIP tiers ("member prices from" on the cards), kept the same way.
-    with django_assert_num_queries(2 + 2 + 1):
+    # + 1: the VIP tiers ("member prices from" on the cards), kept the same way;
+    # + 1: the flash sales running (apps.promotions.selectors.promotion_shelf), the same.
+    with django_assert_num_queries(2 + 2 + 1 + 1):
         response = client.get(reverse("catalog:search"), {"q": "电饭煲", "page": "1"})
 
     assert response.status_code == 200

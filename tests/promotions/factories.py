@@ -1,3 +1,4 @@
+import secrets
 from datetime import timedelta
 from decimal import Decimal
 
@@ -6,7 +7,14 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from apps.core import pagecache
-from apps.promotions.models import Campaign, Coupon, Offer
+from apps.orders import services as order_services
+from apps.orders.models import Order
+from apps.payments import services as payment_services
+from apps.promotions import services
+from apps.promotions.models import Campaign, Coupon, FlashSale, GroupBuy, Offer
+from tests.cart.factories import CartFactory, CartLineFactory
+from tests.catalog.factories import SkuFactory
+from tests.orders.factories import checkout_details
 
 
 def hours(number: float) -> timedelta:
@@ -100,3 +108,70 @@ class CouponFactory(DjangoModelFactory):
         # After commit in the shop (apps.promotions.receivers); tests run in one transaction.
         if create:
             pagecache.bump_version("catalog")
+
+
+class FlashSaleFactory(DjangoModelFactory):
+    """A flash sale running now on a ¥399 SKU at ¥299 (above the ¥279.30 floor): 10 units,
+    2 per customer. Created sales reach pages and prices at once (the catalog version)."""
+
+    class Meta:
+        model = FlashSale
+        skip_postgeneration_save = True
+
+    sku = factory.SubFactory(SkuFactory, price=Decimal("399.00"), stock=100)
+    price = Decimal("299.00")
+    starts_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1))
+    ends_at = factory.LazyFunction(lambda: timezone.now() + timedelta(hours=6))
+    quantity = 10
+    quantity_left = factory.SelfAttribute("quantity")
+    per_customer_limit = 2
+
+    @factory.post_generation
+    def kept_promotions_forgotten(self, create, extracted, **kwargs):
+        if create:
+            pagecache.bump_version("catalog")
+
+
+def group_buy(**overrides) -> GroupBuy:
+    """A group buy opened through the real service: ¥399 SKU at ¥299, 3 buyers needed, 10
+    units reserved from a stock of 50, deadline in 2 days."""
+    values = {
+        "price": Decimal("299.00"),
+        "target_buyers": 3,
+        "deadline": timezone.now() + timedelta(days=2),
+        "reserved_quantity": 10,
+    }
+    values.update(overrides)
+    if "sku" not in values:
+        values["sku"] = SkuFactory(price=Decimal("399.00"), stock=50)
+    created = services.group_buy_create(**values)
+    pagecache.bump_version("catalog")
+    return created
+
+
+def join(deal, *, email="buyer@example.com", extra_sku=None) -> Order:
+    """An order placed through checkout by a cart joining the group buy."""
+    cart = CartFactory(joining_group_buy=deal.pk)
+    CartLineFactory(cart=cart, sku=deal.sku, quantity=1)
+    if extra_sku is not None:
+        CartLineFactory(cart=cart, sku=extra_sku, quantity=1)
+    order = order_services.order_place(
+        cart=cart,
+        details=checkout_details(email=email),
+        idempotency_key=secrets.token_urlsafe(24),
+    )
+    pagecache.bump_version("catalog")  # as the order's commit does: pages show the progress
+    return order
+
+
+def pay(order: Order, *, at=None) -> Order:
+    """The order paid through the simulator's notification (`at`: when, if not now)."""
+    payment_services.payment_record(
+        order=order,
+        provider="simulator",
+        provider_event_id=f"paid-{order.number}",
+        amount=order.total_amount,
+    )
+    if at is not None:
+        Order.objects.filter(pk=order.pk).update(paid_at=at)
+    return Order.objects.get(pk=order.pk)

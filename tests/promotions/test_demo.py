@@ -1,15 +1,25 @@
 """The demo shop's campaign: running, with its offer and the WELCOME10 coupon, the year-end
-banner linking to its page; loading it again adds nothing."""
+banner linking to its page; loading it again adds nothing.
 
+The demo shop's promotions: a flash sale running on a hero product and a group buy with
+three paid buyers, loaded once."""
+
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
 from apps.cart.pricing import PricingContext, price_items
+from apps.catalog.demo import load_catalog
 from apps.catalog.models import Banner
-from apps.promotions.demo import CAMPAIGN_PATH, load_promotions
-from apps.promotions.models import Campaign, Coupon, Offer
+from apps.orders.demo import load_pickup_points
+from apps.promotions.demo import (
+    CAMPAIGN_PATH,
+    load_flash_sales_and_group_buys,
+    load_promotions,
+)
+from apps.promotions.models import Campaign, Coupon, FlashSale, GroupBuy, Offer
 from tests.catalog.factories import BannerFactory, SkuFactory
 
 pytestmark = pytest.mark.django_db
@@ -57,3 +67,38 @@ def test_an_older_demo_year_end_banner_links_to_the_campaign():
     load_promotions()
 
     assert Banner.objects.get(pk=banner.pk).link == CAMPAIGN_PATH
+
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo_shop():
+    load_catalog(with_images=False)
+    load_pickup_points()
+
+
+def test_the_demo_flash_sale_runs_on_a_hero_product_for_six_hours(demo_shop):
+    load_flash_sales_and_group_buys()
+
+    sale = FlashSale.objects.get()
+    assert sale.sku.product.is_hero
+    assert (sale.quantity, sale.quantity_left, sale.per_customer_limit) == (50, 50, 2)
+    assert sale.is_running()
+    assert timedelta(hours=5, minutes=59) < sale.ends_at - timezone.now() <= timedelta(hours=6)
+
+
+def test_the_demo_group_buy_has_three_paid_buyers_of_twenty_and_two_days_left(demo_shop):
+    load_flash_sales_and_group_buys()
+
+    deal = GroupBuy.objects.get()
+    paid = [link.order.is_paid for link in deal.links.select_related("order")]
+    assert (deal.target_buyers, deal.buyers_count, paid) == (20, 3, [True, True, True])
+    assert timedelta(days=1, hours=23) < deal.deadline - timezone.now() <= timedelta(days=2)
+
+
+def test_loading_again_changes_nothing(demo_shop):
+    load_flash_sales_and_group_buys()
+
+    assert load_flash_sales_and_group_buys() == "kept"
+    assert (FlashSale.objects.count(), GroupBuy.objects.count()) == (1, 1)

@@ -6,7 +6,7 @@ from apps.members.demo import load_members, load_membership_plan
 from apps.members.models import User
 from apps.orders.demo import load_pickup_points
 from apps.points.demo import load_points
-from apps.promotions.demo import load_promotions
+from apps.promotions.demo import load_flash_sales_and_group_buys, load_promotions
 from apps.segments.demo import load_segments
 from apps.staff.demo import DEMO_STAFF, load_staff
 
@@ -40,6 +40,7 @@ class Command(BaseCommand):
         self.stdout.write(f"pickup points: {load_pickup_points()}")
         self.stdout.write(f"customer segments: {load_segments()}")
         self.stdout.write(f"promotions: {load_promotions()}")
+        self.stdout.write(f"flash sale and group buy: {load_flash_sales_and_group_buys()}")
         if products:
             added = load_bulk_products(total=products)
             self.stdout.write(f"bulk products added: {added}")
