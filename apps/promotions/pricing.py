@@ -112,11 +112,17 @@ def group_buy_price(*, sku, quantity, context, unit_price) -> UnitPrice | None:
 @unit_price_rule(name=FLASH_SALE_RULE, order=300)
 def flash_sale_price(*, sku, quantity, context, unit_price) -> UnitPrice | None:
     """The flash price while the sale runs and has units left; a lower price so far (a
-    member's) stays."""
+    member's) stays. A member who already bought their limit at the flash price pays the
+    normal price again, so they can still buy the product."""
     if sku.pk is None:
         return None  # an unsaved SKU (pricing as pure arithmetic) is on no sale
     sale = selectors.flash_sale_on_sale(sku_id=sku.pk, now=context.now)
     if sale is None:
+        return None
+    member = context.member
+    if member is not None and (
+        selectors.flash_sale_bought(flash_sale_id=sale.id, member=member) >= sale.per_customer_limit
+    ):
         return None
     return UnitPrice(
         price=min(sale.price, unit_price),

@@ -79,6 +79,16 @@ def test_what_a_member_already_bought_counts_towards_the_limit():
     assert line.problem == (flash_sale_limit_message(limit=2, bought=1))
 
 
+def test_a_member_who_bought_their_limit_buys_again_at_the_normal_price():
+    sale = FlashSaleFactory(per_customer_limit=2)
+    member = UserFactory()
+    place_order(items=[(sale.sku, 2)], member=member, email=member.email)
+
+    line = priced(sale, quantity=1, buyer=member)
+
+    assert (line.unit_price, line.price_reasons, line.problem_code) == (LIST, (), "")
+
+
 def test_more_than_the_units_left_cannot_be_bought_at_the_flash_price():
     line = priced(FlashSaleFactory(quantity=5, quantity_left=1), quantity=2)
 
