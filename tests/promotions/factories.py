@@ -35,19 +35,13 @@ class CampaignFactory(DjangoModelFactory):
     is_major_festival = False
 
 
-class OfferFactory(DjangoModelFactory):
-    """A running whole-shop offer: spend ¥199 save ¥20, spend ¥399 save ¥50."""
+class ScopedPromotionFactory(DjangoModelFactory):
+    """An offer's or coupon's scope, given as `products=`, `series=` or `categories=`; the
+    kept offers and coupons are read again at once."""
 
     class Meta:
-        model = Offer
+        abstract = True
         skip_postgeneration_save = True
-
-    name_zh_hans = factory.Sequence(lambda n: f"满减{n}")
-    name_en = factory.Sequence(lambda n: f"Offer {n}")
-    kind = Offer.Kind.TIERS
-    tiers = factory.LazyFunction(lambda: [["199.00", "20.00"], ["399.00", "50.00"]])
-    starts_at = factory.LazyFunction(lambda: timezone.now() - hours(1))
-    ends_at = factory.LazyFunction(lambda: timezone.now() + hours(24))
 
     @factory.post_generation
     def products(self, create, extracted, **kwargs):
@@ -71,7 +65,22 @@ class OfferFactory(DjangoModelFactory):
             pagecache.bump_version("catalog")
 
 
-class CouponFactory(DjangoModelFactory):
+class OfferFactory(ScopedPromotionFactory):
+    """A running whole-shop offer: spend ¥199 save ¥20, spend ¥399 save ¥50."""
+
+    class Meta:
+        model = Offer
+        skip_postgeneration_save = True
+
+    name_zh_hans = factory.Sequence(lambda n: f"满减{n}")
+    name_en = factory.Sequence(lambda n: f"Offer {n}")
+    kind = Offer.Kind.TIERS
+    tiers = factory.LazyFunction(lambda: [["199.00", "20.00"], ["399.00", "50.00"]])
+    starts_at = factory.LazyFunction(lambda: timezone.now() - hours(1))
+    ends_at = factory.LazyFunction(lambda: timezone.now() + hours(24))
+
+
+class CouponFactory(ScopedPromotionFactory):
     """A running whole-shop coupon: ¥10 off from ¥99, once per customer, no total limit."""
 
     class Meta:
@@ -87,27 +96,6 @@ class CouponFactory(DjangoModelFactory):
     per_customer_limit = 1
     starts_at = factory.LazyFunction(lambda: timezone.now() - hours(1))
     ends_at = factory.LazyFunction(lambda: timezone.now() + hours(24))
-
-    @factory.post_generation
-    def products(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.products.set(extracted)
-
-    @factory.post_generation
-    def series(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.series.set(extracted)
-
-    @factory.post_generation
-    def categories(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.categories.set(extracted)
-
-    @factory.post_generation
-    def kept_offers_forgotten(self, create, extracted, **kwargs):
-        # After commit in the shop (apps.promotions.receivers); tests run in one transaction.
-        if create:
-            pagecache.bump_version("catalog")
 
 
 class FlashSaleFactory(DjangoModelFactory):
